@@ -1,0 +1,8 @@
+//! The pure core of Chatward, shared by the chat pane (wasm) and the relay (native), so the
+//! two can never disagree: what counts as sensitive data, which uploads are genuine images,
+//! what a shop's policy says, and the frames that travel between them.
+//!
+//! Nothing here does I/O, reads a clock, draws random numbers or logs. The same input gives
+//! the same answer in the browser and on the server.
+
+pub mod protocol;
