@@ -1,0 +1,198 @@
+//! `cargo xtask dist`: the release wasm, its bindings, the loader, pages and CSS in `dist/`.
+//!
+//! The layout is the one the relay serves (see the contract in ARCHITECTURE.md):
+//! `chatward.js` (loader), `pane/`, `console/`, `demo/`, `npm/`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context as _, bail};
+
+use crate::process;
+use crate::sizes::{self, Sizes};
+use crate::workspace::{CONSOLE_DIR, CONSOLE_PACKAGE, PANE_PACKAGE, WASM_TARGET, Workspace};
+
+/// The cargo profile of the wasm that ships.
+const WASM_PROFILE: &str = "wasm-release";
+
+/// A wasm app: which package, where its bindings go and under which name.
+struct WasmApp {
+    package: &'static str,
+    out_dir: &'static str,
+    out_name: &'static str,
+}
+
+const PANE: WasmApp = WasmApp {
+    package: PANE_PACKAGE,
+    out_dir: "pane",
+    out_name: "chatward",
+};
+
+const CONSOLE: WasmApp = WasmApp {
+    package: CONSOLE_PACKAGE,
+    out_dir: "console",
+    out_name: "chatward_console",
+};
+
+/// Source files copied as they are: (from, relative to the repository; to, relative to dist).
+const COPIES: &[(&str, &str)] = &[
+    ("loader/chatward.js", "chatward.js"),
+    ("styles/pane.css", "pane/pane.css"),
+    ("web/pane.html", "pane/index.html"),
+    ("index.html", "demo/index.html"),
+    ("crates/chatward-console/index.html", "console/index.html"),
+    ("crates/chatward-console/console.css", "console/console.css"),
+];
+
+/// Folders copied whole: the npm package (the loader as an ES module).
+const FOLDER_COPIES: &[(&str, &str)] = &[("loader/npm", "npm")];
+
+/// Files whose content the relay rewrites when serving (`{{RELAY}}`), so a precompressed
+/// copy would be wrong.
+const TEMPLATES: &[&str] = &["demo/index.html"];
+
+/// Builds everything into `dist/` and prints the size table. Returns the dist folder.
+pub fn run(ws: &Workspace) -> anyhow::Result<PathBuf> {
+    let started = Instant::now();
+    let apps: Vec<&WasmApp> = if ws.has_console() {
+        vec![&PANE, &CONSOLE]
+    } else {
+        println!("note: {CONSOLE_DIR} does not exist yet; building the pane only");
+        vec![&PANE]
+    };
+
+    let mut build = ws.cargo();
+    build.args([
+        "build",
+        "--lib",
+        "--target",
+        WASM_TARGET,
+        "--profile",
+        WASM_PROFILE,
+    ]);
+    for app in &apps {
+        build.args(["--package", app.package]);
+    }
+    process::run(&mut build)?;
+    ws.build_tools()?;
+
+    let dist = ws.dist_dir();
+    if dist.exists() {
+        fs::remove_dir_all(&dist).with_context(|| format!("removing old {}", dist.display()))?;
+    }
+    fs::create_dir_all(&dist)?;
+
+    let bindgen = ws.tool("chatward-bindgen");
+    for app in &apps {
+        let wasm = ws
+            .target_dir
+            .join(WASM_TARGET)
+            .join(WASM_PROFILE)
+            .join(format!("{}.wasm", app.package.replace('-', "_")));
+        if !wasm.is_file() {
+            bail!(
+                "{} was not built: does {} have `crate-type = [\"cdylib\", \"rlib\"]`?",
+                wasm.display(),
+                app.package
+            );
+        }
+        process::run(
+            std::process::Command::new(&bindgen)
+                .arg(&wasm)
+                .arg("--out-dir")
+                .arg(dist.join(app.out_dir))
+                .args(["--out-name", app.out_name])
+                .args(["--target", "web", "--no-typescript"])
+                .args(["--remove-name-section", "--remove-producers-section"]),
+        )?;
+    }
+
+    for (from, to) in COPIES {
+        copy_if_present(ws, from, &dist.join(to))?;
+    }
+    for (from, to) in FOLDER_COPIES {
+        let source = ws.path(from);
+        if source.is_dir() {
+            copy_folder(&source, &dist.join(to))?;
+        } else {
+            println!("note: {from}/ does not exist yet; dist/{to}/ is not built");
+        }
+    }
+
+    let mut rows: Vec<(String, Sizes)> = Vec::new();
+    for file in files_under(&dist)? {
+        let name = relative_name(&dist, &file);
+        if TEMPLATES.contains(&name.as_str()) {
+            continue;
+        }
+        rows.push((name, sizes::precompress(&file)?));
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    println!("\n{}", sizes::table(&rows));
+    println!(
+        "dist: wrote {} in {:.1} s (with .gz and .br siblings)",
+        dist.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(dist)
+}
+
+fn copy_if_present(ws: &Workspace, from: &str, to: &Path) -> anyhow::Result<()> {
+    let source = ws.path(from);
+    if !source.is_file() {
+        println!("note: {from} does not exist yet; skipped");
+        return Ok(());
+    }
+    if let Some(parent) = to.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    fs::copy(&source, to).with_context(|| format!("copying {from}"))?;
+    Ok(())
+}
+
+fn copy_folder(from: &Path, to: &Path) -> anyhow::Result<()> {
+    for file in files_under(from)? {
+        let target = to.join(file.strip_prefix(from)?);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::copy(&file, &target).with_context(|| format!("copying {}", file.display()))?;
+    }
+    Ok(())
+}
+
+/// Every file below `dir`, skipping `node_modules` folders and precompressed siblings.
+fn files_under(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in
+            fs::read_dir(&folder).with_context(|| format!("listing {}", folder.display()))?
+        {
+            let path = entry?.path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|name| name != "node_modules") {
+                    pending.push(path);
+                }
+            } else if !path
+                .extension()
+                .is_some_and(|extension| extension == "gz" || extension == "br")
+            {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// `dir/pane/chatward.js` -> `pane/chatward.js`, with `/` on every platform.
+fn relative_name(dir: &Path, file: &Path) -> String {
+    file.strip_prefix(dir)
+        .unwrap_or(file)
+        .components()
+        .map(|part| part.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}

@@ -1,0 +1,123 @@
+//! Installing what the commands need, only through package clients (rustup, apt, npm, pip).
+//!
+//! When something is missing and cannot be installed here, we stop with a message that names
+//! exactly what to install.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context as _, bail};
+
+use crate::process;
+use crate::workspace::{WASM_TARGET, Workspace};
+
+/// Debian's Chromium, driven by Playwright in the end-to-end tests.
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+/// Debian's chromedriver, used by wasm-bindgen's test runner.
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// Python requirements of colleagues' tests (Pillow), beside the repository.
+const PYTHON_REQUIREMENTS: &str = "../shared/bench/files/requirements.txt";
+
+/// Adds the wasm target with rustup when it is missing.
+pub fn ensure_wasm_target() -> anyhow::Result<()> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output();
+    match installed {
+        Ok(output) if output.status.success() => {
+            if String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .any(|line| line.trim() == WASM_TARGET)
+            {
+                return Ok(());
+            }
+            process::run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+        }
+        _ => bail!(
+            "rustup was not found: install the Rust target yourself \
+             (`rustup target add {WASM_TARGET}` or your distribution's rust-std for it)"
+        ),
+    }
+}
+
+/// Installs Chromium and chromedriver from Debian when missing (as root), else says how to.
+pub fn ensure_chromium() -> anyhow::Result<()> {
+    let mut packages = Vec::new();
+    if !Path::new(CHROMIUM).is_file() {
+        packages.push("chromium");
+    }
+    if !Path::new(CHROMEDRIVER).is_file() {
+        packages.push("chromium-driver");
+    }
+    if !process::succeeds(Command::new("node").arg("--version")) {
+        packages.extend(["nodejs", "npm"]);
+    }
+    if packages.is_empty() {
+        return Ok(());
+    }
+    let list = packages.join(" ");
+    if !is_root() || !process::succeeds(Command::new("apt-get").arg("--version")) {
+        bail!(
+            "missing {list}: install the Debian packages with `sudo apt-get install {list}` \
+             (or your system's equivalents, with Chromium at {CHROMIUM} and chromedriver at \
+             {CHROMEDRIVER}), then run this again"
+        );
+    }
+    process::run(
+        Command::new("apt-get")
+            .arg("update")
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )?;
+    process::run(
+        Command::new("apt-get")
+            .args(["install", "-y"])
+            .args(&packages)
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
+}
+
+/// Runs `npm ci` in `e2e/` when its `node_modules` is missing or older than the lockfile.
+pub fn ensure_node_modules(ws: &Workspace) -> anyhow::Result<()> {
+    let e2e = ws.path("e2e");
+    let lockfile = e2e.join("package-lock.json");
+    // npm ci writes this copy of the lockfile last, so it dates the installed tree.
+    let installed = e2e.join("node_modules").join(".package-lock.json");
+    let modified = |path: &Path| path.metadata().and_then(|meta| meta.modified()).ok();
+    let is_fresh = match (modified(&installed), modified(&lockfile)) {
+        (Some(installed), Some(locked)) => installed >= locked,
+        _ => false,
+    };
+    if is_fresh {
+        return Ok(());
+    }
+    process::run(
+        Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&e2e),
+    )
+    .context("installing the end-to-end test packages (needs the npm registry)")
+}
+
+/// Installs the Python requirements of colleagues' tests when Pillow is missing.
+pub fn ensure_python_packages(ws: &Workspace) -> anyhow::Result<()> {
+    let requirements = ws.root.join(PYTHON_REQUIREMENTS);
+    if !requirements.is_file() {
+        return Ok(());
+    }
+    if process::succeeds(Command::new("python3").args(["-c", "import PIL"])) {
+        return Ok(());
+    }
+    process::run(
+        Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "-r"])
+            .arg(&requirements),
+    )
+    .context("installing Python requirements (Pillow): run `python3 -m pip install -r ../shared/bench/files/requirements.txt`")
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).trim() == "0")
+}

@@ -1,0 +1,233 @@
+//! Compressed sizes of `dist/` files, the precompressed `.gz`/`.br` siblings, and the budgets.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+
+/// Brotli's best quality and its largest standard window, as a static-file precompressor uses.
+const BROTLI_QUALITY: u32 = 11;
+const BROTLI_WINDOW_BITS: u32 = 22;
+
+/// The byte counts of one file: as stored, gzip-compressed and brotli-compressed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sizes {
+    /// Bytes of the file itself.
+    pub raw: u64,
+    /// Bytes of its gzip (best compression) encoding.
+    pub gzip: u64,
+    /// Bytes of its brotli (quality 11) encoding.
+    pub brotli: u64,
+}
+
+impl std::ops::Add for Sizes {
+    type Output = Self;
+
+    fn add(self, other: Self) -> Self {
+        Self {
+            raw: self.raw + other.raw,
+            gzip: self.gzip + other.gzip,
+            brotli: self.brotli + other.brotli,
+        }
+    }
+}
+
+/// Compresses `bytes` with gzip at the best level.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder
+        .write_all(bytes)
+        .expect("writing to a Vec cannot fail");
+    encoder.finish().expect("writing to a Vec cannot fail")
+}
+
+/// Compresses `bytes` with brotli at the best quality.
+pub fn brotli(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut encoder =
+            brotli::CompressorWriter::new(&mut out, 4096, BROTLI_QUALITY, BROTLI_WINDOW_BITS);
+        encoder
+            .write_all(bytes)
+            .expect("writing to a Vec cannot fail");
+        // Dropping the writer flushes the final block.
+    }
+    out
+}
+
+/// Writes `<path>.gz` and `<path>.br` next to `path` and returns the three sizes.
+pub fn precompress(path: &Path) -> anyhow::Result<Sizes> {
+    let bytes = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let gz = gzip(&bytes);
+    let br = brotli(&bytes);
+    fs::write(sibling(path, "gz"), &gz)?;
+    fs::write(sibling(path, "br"), &br)?;
+    Ok(Sizes {
+        raw: bytes.len() as u64,
+        gzip: gz.len() as u64,
+        brotli: br.len() as u64,
+    })
+}
+
+fn sibling(path: &Path, extension: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(extension);
+    name.into()
+}
+
+/// A limit on the brotli size of a group of files.
+pub struct Budget {
+    /// What the group is, as printed.
+    pub name: &'static str,
+    /// The files of the group, relative to `dist/`.
+    pub files: &'static [&'static str],
+    /// The most brotli bytes the group may take.
+    pub brotli_limit: u64,
+}
+
+/// The loader runs on every page of the shop, the pane when the chat opens.
+pub const BUDGETS: &[Budget] = &[
+    Budget {
+        name: "loader",
+        files: &["chatward.js"],
+        brotli_limit: 3 * 1024,
+    },
+    Budget {
+        name: "pane (wasm+js+css)",
+        files: &["pane/chatward_bg.wasm", "pane/chatward.js", "pane/pane.css"],
+        brotli_limit: 120 * 1024,
+    },
+];
+
+/// Formats the size table: one row per file, then one per budget with its verdict.
+pub fn table(rows: &[(String, Sizes)]) -> String {
+    let mut out = String::new();
+    let width = rows
+        .iter()
+        .map(|(name, _)| name.len())
+        .chain(BUDGETS.iter().map(|budget| budget.name.len() + 6))
+        .max()
+        .unwrap_or(0);
+    let line = |out: &mut String, name: &str, sizes: Sizes, note: &str| {
+        out.push_str(&format!(
+            "{name:<width$}  {:>10}  {:>10}  {:>10}  {note}\n",
+            sizes.raw, sizes.gzip, sizes.brotli
+        ));
+    };
+    out.push_str(&format!(
+        "{:<width$}  {:>10}  {:>10}  {:>10}\n",
+        "file (bytes)", "raw", "gzip", "brotli"
+    ));
+    for (name, sizes) in rows {
+        line(&mut out, name, *sizes, "");
+    }
+    for budget in BUDGETS {
+        let present: Vec<Sizes> = budget
+            .files
+            .iter()
+            .filter_map(|file| rows.iter().find(|(name, _)| name == file).map(|row| row.1))
+            .collect();
+        let total = present.iter().copied().fold(Sizes::default(), |a, b| a + b);
+        let verdict = budget_verdict(
+            total.brotli,
+            budget.brotli_limit,
+            present.len(),
+            budget.files.len(),
+        );
+        line(&mut out, &format!("total {}", budget.name), total, &verdict);
+    }
+    out
+}
+
+fn budget_verdict(brotli: u64, limit: u64, present: usize, expected: usize) -> String {
+    let mut verdict = if brotli <= limit {
+        format!("within budget ({limit} B brotli)")
+    } else {
+        format!(
+            "OVER BUDGET by {} B (limit {limit} B brotli)",
+            brotli - limit
+        )
+    };
+    if present < expected {
+        verdict.push_str(&format!(
+            ", {} of {expected} files missing",
+            expected - present
+        ));
+    }
+    verdict
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gunzip(bytes: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes), &mut out).unwrap();
+        out
+    }
+
+    fn unbrotli(bytes: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        brotli::BrotliDecompress(&mut &bytes[..], &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn compressed_files_decode_to_the_original() {
+        let text = "body { color: #222; } ".repeat(200);
+        assert_eq!(gunzip(&gzip(text.as_bytes())), text.as_bytes());
+        assert_eq!(unbrotli(&brotli(text.as_bytes())), text.as_bytes());
+        assert!(brotli(text.as_bytes()).len() < text.len() / 10);
+    }
+
+    #[test]
+    fn precompress_writes_both_siblings() {
+        let dir = std::env::temp_dir().join(format!("xtask-sizes-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("pane.css");
+        fs::write(&file, "a{}".repeat(100)).unwrap();
+        let sizes = precompress(&file).unwrap();
+        assert_eq!(sizes.raw, 300);
+        assert_eq!(
+            fs::read(dir.join("pane.css.gz")).unwrap().len() as u64,
+            sizes.gzip
+        );
+        assert_eq!(
+            unbrotli(&fs::read(dir.join("pane.css.br")).unwrap()),
+            fs::read(&file).unwrap()
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn table_totals_budgets_and_flags_overruns() {
+        let big = Sizes {
+            raw: 500_000,
+            gzip: 150_000,
+            brotli: 125_000,
+        };
+        let small = Sizes {
+            raw: 4_000,
+            gzip: 2_000,
+            brotli: 1_000,
+        };
+        let rows = vec![
+            ("chatward.js".to_owned(), small),
+            ("pane/chatward_bg.wasm".to_owned(), big),
+            ("pane/chatward.js".to_owned(), small),
+        ];
+        let table = table(&rows);
+        let loader = table
+            .lines()
+            .find(|l| l.starts_with("total loader"))
+            .unwrap();
+        assert!(loader.contains("within budget"), "{loader}");
+        let pane = table.lines().find(|l| l.starts_with("total pane")).unwrap();
+        assert!(pane.contains("126000"), "{pane}");
+        assert!(pane.contains("OVER BUDGET by 3120 B"), "{pane}");
+        assert!(pane.contains("1 of 3 files missing"), "{pane}");
+    }
+}
