@@ -1,0 +1,89 @@
+// The first slice through the whole system, as a customer and an operator live it: the
+// customer opens the demo shop, accepts the privacy statement and says hello; the operator
+// logs in to the console, sees it and answers; the customer reads the answer. Every control
+// is found by its role and accessible name.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+
+import { launchBrowser, operator, relayUrl, shopUrl } from './harness.mjs';
+
+const SCREENSHOT = fileURLToPath(new URL('../docs/screenshot.png', import.meta.url));
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function openShop() {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  await page.goto(shopUrl);
+  return page;
+}
+
+test('a customer accepts the statement, says hello and reads the operator answer', async () => {
+  const shop = await openShop();
+
+  // Nothing of the pane exists before the customer asks for it.
+  assert.equal(await shop.locator('iframe').count(), 0, 'no iframe before the launcher is clicked');
+  await shop.getByRole('button', { name: 'Open chat' }).click();
+  const pane = shop.frameLocator('iframe[title="Demo Shop support"]');
+
+  // The gate: the statement and its version, and no way to type before accepting.
+  await pane.getByRole('heading', { name: 'Before we chat' }).waitFor();
+  assert.match(await pane.getByText(/Statement version/).innerText(), /2026-11/);
+  assert.equal(await pane.getByRole('textbox', { name: 'Message' }).count(), 0);
+  await pane.getByRole('button', { name: 'Accept' }).click();
+
+  const message = pane.getByRole('textbox', { name: 'Message' });
+  await message.fill('hello');
+  await pane.getByRole('button', { name: 'Send' }).click();
+  const customerLog = pane.getByRole('log', { name: 'Conversation' });
+  // Exactly "hello" (no "sending…" mark) once the relay stored it.
+  await customerLog.getByText('hello', { exact: true }).waitFor();
+
+  // The operator's side.
+  const console_ = await (await browser.newContext()).newPage();
+  console_.setDefaultTimeout(15_000);
+  await console_.goto(`${relayUrl}/console/`);
+  await console_.getByRole('textbox', { name: 'Username' }).fill(operator.username);
+  await console_.getByLabel('Password').fill(operator.password);
+  await console_.getByRole('button', { name: 'Log in' }).click();
+  await console_.getByRole('button', { name: /conversation/i }).first().click();
+  const operatorLog = console_.getByRole('log');
+  await operatorLog.getByText('hello', { exact: true }).waitFor();
+  const answer = 'Hi! Your mug ships tomorrow.';
+  await console_.getByRole('textbox', { name: 'Reply' }).fill(answer);
+  await console_.getByRole('button', { name: 'Send' }).click();
+
+  // The customer sees the answer.
+  await customerLog.getByText(answer, { exact: true }).waitFor();
+  await shop.screenshot({ path: SCREENSHOT });
+});
+
+test('declining the statement keeps the chat closed and sends nothing', async () => {
+  const shop = await openShop();
+  await shop.getByRole('button', { name: 'Open chat' }).click();
+  const pane = shop.frameLocator('iframe[title="Demo Shop support"]');
+  await pane.getByRole('button', { name: 'Decline' }).click();
+  await pane.getByText(/nothing was sent/).waitFor();
+  assert.equal(await pane.getByRole('textbox', { name: 'Message' }).count(), 0);
+  // The shop's e-mail is offered instead.
+  await pane.getByRole('link', { name: /@/ }).waitFor();
+});
+
+test('the launcher and the close button open and close the pane', async () => {
+  const shop = await openShop();
+  const launcher = shop.getByRole('button', { name: 'Open chat' });
+  await launcher.click();
+  const pane = shop.frameLocator('iframe[title="Demo Shop support"]');
+  await pane.getByRole('button', { name: 'Close chat' }).click();
+  await shop.getByRole('button', { name: 'Open chat' }).waitFor();
+  assert.equal(await shop.locator('iframe').isHidden(), true);
+});

@@ -1,0 +1,385 @@
+//! The pane's one state type and its reducer: every change is an [`Action`] named after the
+//! event that caused it. Pure Rust, so it is tested natively like any function.
+
+use std::rc::Rc;
+
+use chatward_core::protocol::{
+    Author, ConsentRecord, CustomerEvent, Entry, OperatorProfile, Statement,
+};
+use yew::Reducible;
+
+/// Where the customer stands with the shop's privacy statement.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Gate {
+    /// Waiting for the relay to say which statement applies.
+    Loading,
+    /// The statement is shown; nothing can be typed or sent yet.
+    Pending(Statement),
+    /// Accepted: the consent is being recorded by the relay.
+    Recording(Statement),
+    /// Accepted and recorded.
+    Accepted(ConsentRecord),
+    /// The customer declined; the pane offers the shop's e-mail instead.
+    Declined,
+}
+
+/// The state of the connection to the relay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    Connecting,
+    Open,
+    /// The connection dropped; the pane is trying again. Unsent messages are kept.
+    Lost,
+}
+
+/// A message the customer sent that the relay has not acknowledged yet.
+#[derive(Clone, PartialEq)]
+pub struct Pending {
+    pub client_id: String,
+    pub text: String,
+    /// Set when the relay refused the message; the reason is shown to the customer.
+    pub refused: Option<String>,
+}
+
+impl std::fmt::Debug for Pending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pending")
+            .field("client_id", &self.client_id)
+            .field("text_len", &self.text.len())
+            .field("refused", &self.refused.is_some())
+            .finish()
+    }
+}
+
+/// The conversation this pane belongs to, as handed out by the relay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub conversation: String,
+    pub token: String,
+}
+
+/// Everything the pane shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    pub gate: Gate,
+    pub link: Link,
+    pub session: Option<Session>,
+    pub operator: OperatorProfile,
+    /// Stored entries in `seq` order, without duplicates.
+    pub entries: Vec<Entry>,
+    /// Sent but not yet acknowledged, in the order the customer wrote them.
+    pub pending: Vec<Pending>,
+    pub operator_typing: bool,
+    /// The last error the relay reported, shown until the next successful step.
+    pub error: Option<String>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        Self {
+            gate: Gate::Loading,
+            link: Link::Connecting,
+            session: None,
+            operator: OperatorProfile::default(),
+            entries: Vec::new(),
+            pending: Vec::new(),
+            operator_typing: false,
+            error: None,
+        }
+    }
+}
+
+impl State {
+    /// The highest `seq` the pane holds; a reconnect asks for everything after it.
+    pub fn last_seq(&self) -> u64 {
+        self.entries.last().map_or(0, |entry| entry.seq)
+    }
+
+    /// True when the customer may type and send.
+    pub fn can_chat(&self) -> bool {
+        matches!(self.gate, Gate::Accepted(_))
+    }
+
+    /// Adds an entry in `seq` order, once, settling its pending copy.
+    fn insert_entry(&mut self, entry: Entry) {
+        if let Some(client_id) = &entry.client_id {
+            self.pending
+                .retain(|pending| &pending.client_id != client_id);
+        }
+        match self
+            .entries
+            .binary_search_by_key(&entry.seq, |known| known.seq)
+        {
+            Ok(_) => {} // Replayed after a reconnect: already shown.
+            Err(at) => self.entries.insert(at, entry),
+        }
+    }
+}
+
+/// Everything that can happen to the pane.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    LinkOpened,
+    LinkLost,
+    /// A frame arrived from the relay.
+    Received(Box<CustomerEvent>),
+    PrivacyAccepted,
+    PrivacyDeclined,
+    /// The customer sent a message; it stays pending until the relay acknowledges it.
+    MessageQueued {
+        client_id: String,
+        text: String,
+    },
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::LinkOpened => next.link = Link::Open,
+            Action::LinkLost => {
+                next.link = Link::Lost;
+                next.operator_typing = false;
+            }
+            Action::PrivacyAccepted => {
+                if let Gate::Pending(statement) = &next.gate {
+                    next.gate = Gate::Recording(statement.clone());
+                }
+            }
+            Action::PrivacyDeclined => next.gate = Gate::Declined,
+            Action::MessageQueued { client_id, text } => {
+                next.pending.push(Pending {
+                    client_id,
+                    text,
+                    refused: None,
+                });
+            }
+            Action::Received(event) => apply(&mut next, *event),
+        }
+        Rc::new(next)
+    }
+}
+
+fn apply(state: &mut State, event: CustomerEvent) {
+    match event {
+        CustomerEvent::Welcome {
+            conversation,
+            token,
+            statement,
+            consent,
+            operator,
+            ..
+        } => {
+            // A different conversation (the old one expired) starts from nothing, but
+            // unsent messages stay so they are sent in the new one.
+            if state
+                .session
+                .as_ref()
+                .is_some_and(|s| s.conversation != conversation)
+            {
+                state.entries.clear();
+            }
+            state.session = Some(Session {
+                conversation,
+                token,
+            });
+            state.operator = operator;
+            state.error = None;
+            state.gate = match (consent, &state.gate) {
+                (Some(record), _) if record.statement_version == statement.version => {
+                    Gate::Accepted(record)
+                }
+                // Accepted before the link dropped: send the consent again on reconnect.
+                (_, Gate::Recording(_)) => Gate::Recording(statement),
+                (_, Gate::Declined) => Gate::Declined,
+                _ => Gate::Pending(statement),
+            };
+        }
+        CustomerEvent::ConsentRecorded { consent } => state.gate = Gate::Accepted(consent),
+        CustomerEvent::Entry { entry } => {
+            if entry.author == Author::Operator {
+                state.operator_typing = false;
+            }
+            state.insert_entry(entry);
+        }
+        CustomerEvent::Ack { client_id, seq } => {
+            // The entry itself follows or came already; the ack only settles the pending copy
+            // when the entry was seen.
+            if state.entries.iter().any(|entry| entry.seq == seq) {
+                state
+                    .pending
+                    .retain(|pending| pending.client_id != client_id);
+            }
+        }
+        CustomerEvent::Refused { client_id, reason } => {
+            if let Some(pending) = state.pending.iter_mut().find(|p| p.client_id == client_id) {
+                pending.refused = Some(reason);
+            }
+        }
+        CustomerEvent::Typing { active } => state.operator_typing = active,
+        CustomerEvent::Read { .. } => {}
+        CustomerEvent::Error { message, .. } => state.error = Some(message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chatward_core::protocol::PROTOCOL_VERSION;
+
+    fn statement(version: &str) -> Statement {
+        Statement {
+            version: version.into(),
+            text: "We keep your data safe.".into(),
+            url: None,
+            hash: "h".into(),
+        }
+    }
+
+    fn welcome(conversation: &str, consent: Option<ConsentRecord>) -> Action {
+        Action::Received(Box::new(CustomerEvent::Welcome {
+            v: PROTOCOL_VERSION,
+            conversation: conversation.into(),
+            token: "t".into(),
+            statement: statement("2026-11"),
+            consent,
+            operator: OperatorProfile {
+                name: "Ada".into(),
+                ..Default::default()
+            },
+        }))
+    }
+
+    fn record(version: &str) -> ConsentRecord {
+        ConsentRecord {
+            statement_version: version.into(),
+            statement_hash: "h".into(),
+            accepted_at: 1,
+            widget_version: "0.1.0".into(),
+        }
+    }
+
+    fn entry(seq: u64, author: Author, client_id: Option<&str>) -> Action {
+        Action::Received(Box::new(CustomerEvent::Entry {
+            entry: Entry {
+                seq,
+                author,
+                text: format!("m{seq}"),
+                at: 0,
+                client_id: client_id.map(Into::into),
+            },
+        }))
+    }
+
+    fn run(actions: impl IntoIterator<Item = Action>) -> State {
+        let mut state = Rc::new(State::default());
+        for action in actions {
+            state = state.reduce(action);
+        }
+        (*state).clone()
+    }
+
+    #[test]
+    fn nothing_can_be_sent_before_the_statement_is_accepted_and_recorded() {
+        let state = run([Action::LinkOpened, welcome("c1", None)]);
+        assert!(matches!(state.gate, Gate::Pending(_)));
+        assert!(!state.can_chat());
+        let state = run([
+            Action::LinkOpened,
+            welcome("c1", None),
+            Action::PrivacyAccepted,
+        ]);
+        assert!(matches!(state.gate, Gate::Recording(_)));
+        assert!(!state.can_chat());
+        let state = run([
+            welcome("c1", None),
+            Action::PrivacyAccepted,
+            Action::Received(Box::new(CustomerEvent::ConsentRecorded {
+                consent: record("2026-11"),
+            })),
+        ]);
+        assert!(state.can_chat());
+    }
+
+    #[test]
+    fn a_consent_for_an_older_statement_asks_again() {
+        let state = run([welcome("c1", Some(record("2025-01")))]);
+        assert!(matches!(state.gate, Gate::Pending(_)));
+        let state = run([welcome("c1", Some(record("2026-11")))]);
+        assert!(state.can_chat());
+    }
+
+    #[test]
+    fn declining_is_kept_across_a_reconnect() {
+        let state = run([
+            welcome("c1", None),
+            Action::PrivacyDeclined,
+            Action::LinkLost,
+            welcome("c1", None),
+        ]);
+        assert_eq!(state.gate, Gate::Declined);
+    }
+
+    #[test]
+    fn replayed_entries_are_shown_once_and_in_order() {
+        let state = run([
+            welcome("c1", None),
+            entry(2, Author::Operator, None),
+            entry(1, Author::Customer, None),
+            entry(2, Author::Operator, None),
+        ]);
+        let seqs: Vec<u64> = state.entries.iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, [1, 2]);
+        assert_eq!(state.last_seq(), 2);
+    }
+
+    #[test]
+    fn a_pending_message_settles_when_its_entry_arrives_and_survives_a_dropped_link() {
+        let queued = Action::MessageQueued {
+            client_id: "a".into(),
+            text: "hello".into(),
+        };
+        let state = run([
+            welcome("c1", Some(record("2026-11"))),
+            queued.clone(),
+            Action::LinkLost,
+        ]);
+        assert_eq!(state.link, Link::Lost);
+        assert_eq!(state.pending.len(), 1, "unsent message kept while offline");
+        let state = run([
+            welcome("c1", Some(record("2026-11"))),
+            queued,
+            entry(1, Author::Customer, Some("a")),
+        ]);
+        assert!(state.pending.is_empty());
+        assert_eq!(state.entries.len(), 1);
+    }
+
+    #[test]
+    fn a_refused_message_keeps_its_reason() {
+        let state = run([
+            welcome("c1", Some(record("2026-11"))),
+            Action::MessageQueued {
+                client_id: "a".into(),
+                text: "x".into(),
+            },
+            Action::Received(Box::new(CustomerEvent::Refused {
+                client_id: "a".into(),
+                reason: "No card numbers".into(),
+            })),
+        ]);
+        assert_eq!(state.pending[0].refused.as_deref(), Some("No card numbers"));
+    }
+
+    #[test]
+    fn an_operator_entry_ends_the_typing_indicator() {
+        let state = run([
+            welcome("c1", None),
+            Action::Received(Box::new(CustomerEvent::Typing { active: true })),
+            entry(1, Author::Operator, None),
+        ]);
+        assert!(!state.operator_typing);
+    }
+}
