@@ -1,0 +1,230 @@
+//! JPEG: walks every segment and the entropy-coded data (stuffed `FF00` bytes, restart
+//! markers, fill bytes) to EOI, and copies only what decoding and display need.
+//!
+//! Kept: quantisation and Huffman tables, frame and scan headers, restart intervals,
+//! arithmetic-coding conditioning, the scans themselves, the ICC profile (APP2), a canonical
+//! JFIF header without thumbnail (APP0) and a canonical Adobe header (APP14, it says how to
+//! read the colours). Dropped: EXIF (its orientation is rewritten alone), XMP, IPTC,
+//! comments, every other APPn segment, and everything after EOI.
+
+use super::bytes::{at, be16};
+use super::metadata::Ledger;
+use super::{RefusalReason, UploadLimits, Walked, check_pixels};
+
+use RefusalReason::{Corrupt, Truncated};
+
+const SOI: [u8; 2] = [0xFF, 0xD8];
+const EOI: [u8; 2] = [0xFF, 0xD9];
+
+/// The frame header's facts a scan header is checked against.
+struct Frame {
+    width: u32,
+    height: u32,
+    components: Vec<u8>,
+}
+
+/// Walks and cleans a JPEG that starts with `FF D8 FF`.
+pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, RefusalReason> {
+    let mut ledger = Ledger::default();
+    let mut out = Vec::with_capacity(data.len());
+    // Header segments before the first scan are gathered here, so JFIF and the orientation
+    // can be written first whatever order the original used.
+    let mut header = Vec::new();
+    let mut jfif: Option<[u8; 18]> = None;
+    let mut adobe = false;
+    let mut frame: Option<Frame> = None;
+    let mut scans = 0usize;
+    let mut pos = SOI.len();
+    loop {
+        if pos >= data.len() {
+            return Err(Truncated);
+        }
+        if data[pos] != 0xFF {
+            return Err(Corrupt);
+        }
+        // Any number of 0xFF fill bytes may precede a marker.
+        while data.get(pos) == Some(&0xFF) {
+            pos += 1;
+        }
+        let marker = *data.get(pos).ok_or(Truncated)?;
+        pos += 1;
+        if marker == EOI[1] {
+            if scans == 0 {
+                return Err(Corrupt);
+            }
+            out.extend_from_slice(&EOI);
+            ledger.drop_trailing(&data[pos..]);
+            break;
+        }
+        if !has_length(marker) {
+            return Err(Corrupt);
+        }
+        let len = usize::from(be16(data, pos).ok_or(Truncated)?);
+        if len < 2 {
+            return Err(Corrupt);
+        }
+        let body = at(data, pos + 2, len - 2).ok_or(Truncated)?;
+        let segment = &data[pos - 2..pos + len];
+        pos += len;
+        // Before the first scan, kept segments go to `header`; after it, straight out.
+        let sink = if scans == 0 { &mut header } else { &mut out };
+        match marker {
+            0xE0 if body.starts_with(b"JFIF\0") && body.len() >= 14 && jfif.is_none() => {
+                let mut canonical = [0u8; 18];
+                canonical[..4].copy_from_slice(&[0xFF, 0xE0, 0, 16]);
+                canonical[4..16].copy_from_slice(&body[..12]);
+                // Bytes 16 and 17 say "no thumbnail".
+                jfif = Some(canonical);
+                if body.len() > 14 {
+                    ledger.drop_block(&body[14..]);
+                }
+            }
+            0xE1 if body.starts_with(b"Exif\0\0") => ledger.drop_exif(body),
+            0xE2 if body.starts_with(b"ICC_PROFILE\0") && scans == 0 => {
+                sink.extend_from_slice(segment)
+            }
+            0xEE if body.starts_with(b"Adobe") && body.len() >= 12 && !adobe => {
+                adobe = true;
+                sink.extend_from_slice(&[0xFF, 0xEE, 0, 14]);
+                sink.extend_from_slice(&body[..12]);
+                if body.len() > 12 {
+                    ledger.drop_block(&body[12..]);
+                }
+            }
+            0xE0..=0xEF | 0xFE => ledger.drop_block(body),
+            0xDB => {
+                check_quantisation_tables(body)?;
+                sink.extend_from_slice(segment);
+            }
+            0xC4 => {
+                check_huffman_tables(body)?;
+                sink.extend_from_slice(segment);
+            }
+            0xDD if body.len() == 2 => sink.extend_from_slice(segment),
+            0xCC if body.len() % 2 == 0 => sink.extend_from_slice(segment),
+            0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF if frame.is_none() => {
+                let f = read_frame(body)?;
+                check_pixels(f.width, f.height, limits)?;
+                frame = Some(f);
+                sink.extend_from_slice(segment);
+            }
+            0xDA => {
+                check_scan(body, frame.as_ref().ok_or(Corrupt)?)?;
+                if scans == 0 {
+                    out.extend_from_slice(&SOI);
+                    if let Some(jfif) = &jfif {
+                        out.extend_from_slice(jfif);
+                    }
+                    if let Some(tiff) = ledger.orientation_tiff() {
+                        out.extend_from_slice(&[0xFF, 0xE1, 0, 34]);
+                        out.extend_from_slice(b"Exif\0\0");
+                        out.extend_from_slice(&tiff);
+                    }
+                    out.append(&mut header);
+                }
+                scans += 1;
+                let end = entropy_end(data, pos)?;
+                out.extend_from_slice(segment);
+                out.extend_from_slice(&data[pos..end]);
+                pos = end;
+            }
+            // A second frame header, DNL, hierarchical and JPEG-LS markers, reserved codes.
+            _ => return Err(Corrupt),
+        }
+    }
+    let frame = frame.ok_or(Corrupt)?;
+    Ok(Walked {
+        bytes: out,
+        width: frame.width,
+        height: frame.height,
+        is_animated: false,
+        removed: ledger.removed,
+    })
+}
+
+/// Every marker except SOI, EOI, TEM and the restart markers is followed by a length.
+fn has_length(marker: u8) -> bool {
+    !matches!(marker, 0x00 | 0x01 | 0xD0..=0xD8)
+}
+
+/// The offset of the marker that ends the entropy-coded data starting at `pos`.
+fn entropy_end(data: &[u8], mut pos: usize) -> Result<usize, RefusalReason> {
+    loop {
+        let ff = pos
+            + data
+                .get(pos..)
+                .and_then(|rest| rest.iter().position(|&b| b == 0xFF))
+                .ok_or(Truncated)?;
+        match data.get(ff + 1) {
+            None => return Err(Truncated),
+            // Stuffed zero and restart markers belong to the data; FF FF is fill before a
+            // marker, looked at again from the second FF.
+            Some(0x00 | 0xD0..=0xD7) => pos = ff + 2,
+            Some(0xFF) => pos = ff + 1,
+            Some(_) => return Ok(ff),
+        }
+    }
+}
+
+fn read_frame(body: &[u8]) -> Result<Frame, RefusalReason> {
+    let precision = *body.first().ok_or(Corrupt)?;
+    let height = u32::from(be16(body, 1).ok_or(Corrupt)?);
+    let width = u32::from(be16(body, 3).ok_or(Corrupt)?);
+    let count = usize::from(*body.get(5).ok_or(Corrupt)?);
+    if !(2..=16).contains(&precision) || !(1..=4).contains(&count) || body.len() != 6 + 3 * count
+    {
+        return Err(Corrupt);
+    }
+    let mut components = Vec::with_capacity(count);
+    for c in body[6..].chunks_exact(3) {
+        let (h, v) = (c[1] >> 4, c[1] & 0x0F);
+        if !(1..=4).contains(&h) || !(1..=4).contains(&v) || c[2] > 3 || components.contains(&c[0])
+        {
+            return Err(Corrupt);
+        }
+        components.push(c[0]);
+    }
+    // A zero height would be given later by a DNL marker, which browsers do not support.
+    Ok(Frame {
+        width,
+        height,
+        components,
+    })
+}
+
+fn check_scan(body: &[u8], frame: &Frame) -> Result<(), RefusalReason> {
+    let count = usize::from(*body.first().ok_or(Corrupt)?);
+    if !(1..=4).contains(&count) || body.len() != 1 + 2 * count + 3 {
+        return Err(Corrupt);
+    }
+    let known = body[1..1 + 2 * count]
+        .chunks_exact(2)
+        .all(|c| frame.components.contains(&c[0]));
+    if known { Ok(()) } else { Err(Corrupt) }
+}
+
+fn check_quantisation_tables(mut body: &[u8]) -> Result<(), RefusalReason> {
+    while let Some((&pq_tq, rest)) = body.split_first() {
+        let (precision, id) = (pq_tq >> 4, pq_tq & 0x0F);
+        if precision > 1 || id > 3 {
+            return Err(Corrupt);
+        }
+        body = rest.get(64 * (usize::from(precision) + 1)..).ok_or(Corrupt)?;
+    }
+    Ok(())
+}
+
+fn check_huffman_tables(mut body: &[u8]) -> Result<(), RefusalReason> {
+    while let Some((&tc_th, rest)) = body.split_first() {
+        if tc_th >> 4 > 1 || tc_th & 0x0F > 3 {
+            return Err(Corrupt);
+        }
+        let counts = rest.get(..16).ok_or(Corrupt)?;
+        let total: usize = counts.iter().map(|&n| usize::from(n)).sum();
+        if total > 256 {
+            return Err(Corrupt);
+        }
+        body = rest.get(16 + total..).ok_or(Corrupt)?;
+    }
+    Ok(())
+}
