@@ -6,3 +6,9 @@
 //! the same answer in the browser and on the server.
 
 pub mod protocol;
+mod upload;
+
+pub use upload::{
+    CleanImage, DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, ImageFormat, Refusal, RefusalReason, Removed,
+    UploadLimits, check_upload,
+};
