@@ -45,8 +45,9 @@ test('a customer accepts the statement, says hello and reads the operator answer
   await message.fill('hello');
   await pane.getByRole('button', { name: 'Send' }).click();
   const customerLog = pane.getByRole('log', { name: 'Conversation' });
-  // Exactly "hello" (no "sending…" mark) once the relay stored it.
   await customerLog.getByText('hello', { exact: true }).waitFor();
+  // The relay stored it: the "sending…" mark gives way to "delivered".
+  await customerLog.getByText('delivered', { exact: true }).waitFor();
 
   // The operator's side.
   const console_ = await (await browser.newContext()).newPage();

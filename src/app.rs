@@ -11,6 +11,7 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::config::PaneConfig;
+use crate::i18n::Texts;
 use crate::net::{self, Relay};
 use crate::state::{Action, Gate, Link, Pending, State};
 
@@ -20,6 +21,24 @@ const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
     pub config: PaneConfig,
+    /// The customer's language; English when absent.
+    #[prop_or_else(Texts::english)]
+    pub texts: Rc<Texts>,
+}
+
+/// The words of the customer's language, provided once at the top of the pane.
+#[hook]
+fn use_texts() -> Rc<Texts> {
+    use_context::<Rc<Texts>>().unwrap_or_else(Texts::english)
+}
+
+/// Asks the loader on the shop page to hide the pane.
+fn ask_to_close() {
+    if let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) {
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&message, &"type".into(), &"chatward:close".into());
+        let _ = parent.post_message(&message, "*");
+    }
 }
 
 /// The chat pane.
@@ -101,6 +120,17 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
+    // Tell the operator what the customer has seen: everything shown in the open pane.
+    {
+        let relay = relay.clone();
+        let can_chat = state.can_chat() && state.link == Link::Open;
+        use_effect_with((state.last_seq(), can_chat), move |(seq, can_chat)| {
+            if *can_chat && *seq > 0 {
+                send(&relay, &CustomerFrame::Read { seq: *seq });
+            }
+        });
+    }
+
     let on_accept = {
         let relay = relay.clone();
         let state = state.clone();
@@ -131,19 +161,28 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
 
-    let style = config
-        .color
-        .as_ref()
-        .map(|color| format!("--cw-accent: {color};"));
+    let on_typing = {
+        let relay = relay.clone();
+        Callback::from(move |active: bool| send(&relay, &CustomerFrame::Typing { active }))
+    };
+    let on_keydown = Callback::from(|event: KeyboardEvent| {
+        if event.key() == "Escape" {
+            ask_to_close();
+        }
+    });
+
+    let style = config.color.as_ref().map(|color| format!("--cw-accent: {color};"));
     html! {
-        <section class="cw-pane" aria-label={config.title.clone()} {style}>
-            <Header title={config.title.clone()} operator={state.operator.clone()} />
-            <LinkBanner link={state.link} />
-            if let Some(error) = &state.error {
-                <p class="cw-error" role="alert">{ error }</p>
-            }
-            { body(&state, config, on_accept, on_decline, on_send) }
-        </section>
+        <ContextProvider<Rc<Texts>> context={props.texts.clone()}>
+            <section class="cw-pane" aria-label={config.title.clone()} {style} onkeydown={on_keydown}>
+                <Header title={config.title.clone()} operator={state.operator.clone()} />
+                <LinkBanner link={state.link} />
+                if let Some(error) = &state.error {
+                    <p class="cw-error" role="alert">{ error }</p>
+                }
+                { body(&state, config, on_accept, on_decline, on_send, on_typing) }
+            </section>
+        </ContextProvider<Rc<Texts>>>
     }
 }
 
@@ -153,20 +192,14 @@ fn body(
     on_accept: Callback<MouseEvent>,
     on_decline: Callback<MouseEvent>,
     on_send: Callback<String>,
+    on_typing: Callback<bool>,
 ) -> Html {
     match &state.gate {
-        Gate::Loading => html! { <p class="cw-status" role="status">{ "Connecting…" }</p> },
+        Gate::Loading => html! { <Connecting /> },
         Gate::Pending(statement) => html! {
             <PrivacyGate statement={statement.clone()} {on_accept} {on_decline} />
         },
-        Gate::Declined => html! {
-            <div class="cw-declined" role="status">
-                <p>{ "No problem: nothing was sent and the chat stays closed." }</p>
-                if let Some(email) = &state.operator.email {
-                    <p>{ "You can also write to us at " }<a href={format!("mailto:{email}")}>{ email }</a>{ "." }</p>
-                }
-            </div>
-        },
+        Gate::Declined => html! { <Declined email={state.operator.email.clone()} /> },
         Gate::Recording(_) | Gate::Accepted(_) => html! {
             <>
                 <Conversation
@@ -175,8 +208,9 @@ fn body(
                     greeting={config.greeting.clone()}
                     operator_name={state.operator.name.clone()}
                     operator_typing={state.operator_typing}
+                    operator_read={state.operator_read}
                 />
-                <Composer enabled={state.can_chat()} {on_send} />
+                <Composer enabled={state.can_chat()} {on_send} {on_typing} />
             </>
         },
     }
@@ -211,14 +245,8 @@ struct HeaderProps {
 
 #[component]
 fn Header(props: &HeaderProps) -> Html {
-    let on_close = Callback::from(|_: MouseEvent| {
-        // The loader on the shop page listens for this and hides the iframe.
-        if let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) {
-            let message = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&message, &"type".into(), &"chatward:close".into());
-            let _ = parent.post_message(&message, "*");
-        }
-    });
+    let texts = use_texts();
+    let on_close = Callback::from(|_: MouseEvent| ask_to_close());
     let operator = &props.operator;
     html! {
         <header class="cw-header">
@@ -236,7 +264,7 @@ fn Header(props: &HeaderProps) -> Html {
                     </p>
                 }
             </div>
-            <button class="cw-close" type="button" aria-label="Close chat" onclick={on_close}>{ "×" }</button>
+            <button class="cw-close" type="button" aria-label={texts.get("close").to_owned()} onclick={on_close}>{ "×" }</button>
         </header>
     }
 }
@@ -247,10 +275,43 @@ struct LinkBannerProps {
 }
 
 #[component]
+fn Connecting() -> Html {
+    let texts = use_texts();
+    html! { <p class="cw-status" role="status">{ texts.get("connecting") }</p> }
+}
+
+#[derive(Properties, PartialEq)]
+struct DeclinedProps {
+    email: Option<String>,
+}
+
+#[component]
+fn Declined(props: &DeclinedProps) -> Html {
+    let texts = use_texts();
+    html! {
+        <div class="cw-declined" role="status">
+            <p>{ texts.get("declined.body") }</p>
+            if let Some(email) = &props.email {
+                <p>{ sentence_with_link(&texts, "declined.email", "email", email, &format!("mailto:{email}")) }</p>
+            }
+        </div>
+    }
+}
+
+/// A translated sentence with one placeholder shown as a link.
+fn sentence_with_link(texts: &Texts, key: &str, name: &str, label: &str, href: &str) -> Html {
+    let placeholder = format!("{{{name}}}");
+    let sentence = texts.get(key);
+    let (before, after) = sentence.split_once(placeholder.as_str()).unwrap_or((sentence, ""));
+    html! { <>{ before.to_owned() }<a href={href.to_owned()}>{ label.to_owned() }</a>{ after.to_owned() }</> }
+}
+
+#[component]
 fn LinkBanner(props: &LinkBannerProps) -> Html {
+    let texts = use_texts();
     match props.link {
         Link::Lost => html! {
-            <p class="cw-banner" role="status">{ "Connection lost. Reconnecting… Your messages are kept and will be sent." }</p>
+            <p class="cw-banner" role="status">{ texts.get("link.lost") }</p>
         },
         Link::Connecting | Link::Open => html! {},
     }
@@ -265,18 +326,19 @@ struct PrivacyGateProps {
 
 #[component]
 fn PrivacyGate(props: &PrivacyGateProps) -> Html {
+    let texts = use_texts();
     let statement = &props.statement;
     html! {
         <section class="cw-gate" aria-labelledby="cw-gate-title">
-            <h2 id="cw-gate-title">{ "Before we chat" }</h2>
-            <p class="cw-statement">{ statement.text.clone() }</p>
+            <h2 id="cw-gate-title">{ texts.get("gate.title") }</h2>
+            <p class="cw-statement" dir="auto">{ statement.text.clone() }</p>
             if let Some(url) = &statement.url {
-                <p><a href={url.clone()} target="_blank" rel="noopener noreferrer">{ "Read the full privacy statement" }</a></p>
+                <p><a href={url.clone()} target="_blank" rel="noopener noreferrer">{ texts.get("gate.full") }</a></p>
             }
-            <p class="cw-version">{ format!("Statement version {}", statement.version) }</p>
+            <p class="cw-version">{ texts.fill("gate.version", &[("version", &statement.version)]) }</p>
             <div class="cw-actions">
-                <button type="button" class="cw-primary" onclick={props.on_accept.clone()}>{ "Accept" }</button>
-                <button type="button" onclick={props.on_decline.clone()}>{ "Decline" }</button>
+                <button type="button" class="cw-primary" onclick={props.on_accept.clone()}>{ texts.get("gate.accept") }</button>
+                <button type="button" onclick={props.on_decline.clone()}>{ texts.get("gate.decline") }</button>
             </div>
         </section>
     }
@@ -289,50 +351,75 @@ struct ConversationProps {
     greeting: Option<String>,
     operator_name: String,
     operator_typing: bool,
+    operator_read: u64,
 }
 
 #[component]
 fn Conversation(props: &ConversationProps) -> Html {
+    let texts = use_texts();
+    let log = use_node_ref();
+    // Keep the newest entry in view.
+    {
+        let log = log.clone();
+        let count = props.entries.len() + props.pending.len();
+        use_effect_with(count, move |_| {
+            if let Some(element) = log.cast::<web_sys::Element>() {
+                element.set_scroll_top(element.scroll_height());
+            }
+        });
+    }
+    // The last customer entry carries the delivered or read mark.
+    let last_customer = props.entries.iter().rev().find(|e| e.author == Author::Customer).map(|e| e.seq);
+    let name = if props.operator_name.is_empty() { texts.get("the_shop") } else { &props.operator_name };
     html! {
         <>
-            <ol class="cw-log" role="log" aria-label="Conversation" aria-live="polite">
+            <ol class="cw-log" role="log" aria-label={texts.get("conversation").to_owned()} ref={log}>
                 if let Some(greeting) = &props.greeting {
-                    <li class="cw-entry cw-from-operator">{ greeting }</li>
+                    <li class="cw-entry cw-from-operator" dir="auto">{ greeting }</li>
                 }
-                { for props.entries.iter().map(entry_view) }
-                { for props.pending.iter().map(pending_view) }
+                { for props.entries.iter().map(|entry| {
+                    let mark = (Some(entry.seq) == last_customer).then(|| {
+                        if entry.seq <= props.operator_read { texts.get("read") } else { texts.get("delivered") }
+                    });
+                    entry_view(entry, mark)
+                }) }
+                { for props.pending.iter().map(|pending| pending_view(pending, &texts)) }
             </ol>
             if props.operator_typing {
-                <p class="cw-typing" role="status">{ format!("{} is typing…", display_name(&props.operator_name)) }</p>
+                <p class="cw-typing" role="status">{ texts.fill("typing", &[("name", name)]) }</p>
             }
         </>
     }
 }
 
-fn display_name(name: &str) -> &str {
-    if name.is_empty() { "The shop" } else { name }
-}
-
-fn entry_view(entry: &Entry) -> Html {
+fn entry_view(entry: &Entry, mark: Option<&str>) -> Html {
     let class = match entry.author {
         Author::Customer => "cw-entry cw-from-customer",
         Author::Operator => "cw-entry cw-from-operator",
         Author::System => "cw-entry cw-from-system",
     };
-    html! { <li key={entry.seq.to_string()} {class}>{ entry.text.clone() }</li> }
+    html! {
+        <li key={entry.seq.to_string()} {class}>
+            <span dir="auto">{ entry.text.clone() }</span>
+            if let Some(mark) = mark {
+                <span class="cw-mark">{ mark.to_owned() }</span>
+            }
+        </li>
+    }
 }
 
-fn pending_view(pending: &Pending) -> Html {
+fn pending_view(pending: &Pending, texts: &Texts) -> Html {
     match &pending.refused {
         None => html! {
             <li key={pending.client_id.clone()} class="cw-entry cw-from-customer cw-pending">
-                { pending.text.clone() }<span class="cw-mark">{ " (sending…)" }</span>
+                <span dir="auto">{ pending.text.clone() }</span>
+                <span class="cw-mark">{ texts.get("sending") }</span>
             </li>
         },
         Some(reason) => html! {
             <li key={pending.client_id.clone()} class="cw-entry cw-from-customer cw-refused">
-                { pending.text.clone() }
-                <span class="cw-reason" role="alert">{ format!("Not sent: {reason}") }</span>
+                <span dir="auto">{ pending.text.clone() }</span>
+                <span class="cw-reason" role="alert">{ texts.fill("not_sent", &[("reason", reason)]) }</span>
             </li>
         },
     }
@@ -342,24 +429,48 @@ fn pending_view(pending: &Pending) -> Html {
 struct ComposerProps {
     enabled: bool,
     on_send: Callback<String>,
+    /// Typing started (`true`) or stopped (`false`).
+    on_typing: Callback<bool>,
 }
+
+/// How long after the last keystroke the operator stops seeing "typing…".
+const TYPING_IDLE_MS: u32 = 3_000;
 
 #[component]
 fn Composer(props: &ComposerProps) -> Html {
+    let texts = use_texts();
     let draft = use_state(String::new);
+    // While the timer runs the operator sees "typing…"; it ends the indicator when it fires.
+    let typing: Rc<RefCell<Option<gloo::timers::callback::Timeout>>> = use_mut_ref(|| None);
     let on_input = {
         let draft = draft.clone();
+        let typing = typing.clone();
+        let on_typing = props.on_typing.clone();
         Callback::from(move |event: InputEvent| {
             let area: HtmlTextAreaElement = event.target_unchecked_into();
             draft.set(area.value());
+            let was_typing = typing.borrow().is_some();
+            if !was_typing {
+                on_typing.emit(true);
+            }
+            let on_typing = on_typing.clone();
+            let typing_done = typing.clone();
+            *typing.borrow_mut() = Some(gloo::timers::callback::Timeout::new(TYPING_IDLE_MS, move || {
+                typing_done.borrow_mut().take();
+                on_typing.emit(false);
+            }));
         })
     };
     let submit = {
         let draft = draft.clone();
         let on_send = props.on_send.clone();
+        let on_typing = props.on_typing.clone();
         move || {
             let text = draft.trim().to_owned();
             if !text.is_empty() {
+                if typing.borrow_mut().take().is_some() {
+                    on_typing.emit(false);
+                }
                 on_send.emit(text);
                 draft.set(String::new());
             }
@@ -382,17 +493,18 @@ fn Composer(props: &ComposerProps) -> Html {
     let can_send = props.enabled && !draft.trim().is_empty();
     html! {
         <form class="cw-composer" onsubmit={on_submit}>
-            <label for="cw-draft" class="cw-visually-hidden">{ "Message" }</label>
+            <label for="cw-draft" class="cw-visually-hidden">{ texts.get("message") }</label>
             <textarea
                 id="cw-draft"
                 rows="2"
-                placeholder="Write a message…"
+                dir="auto"
+                placeholder={texts.get("placeholder").to_owned()}
                 value={(*draft).clone()}
                 disabled={!props.enabled}
                 oninput={on_input}
                 onkeydown={on_keydown}
             />
-            <button type="submit" class="cw-primary" disabled={!can_send}>{ "Send" }</button>
+            <button type="submit" class="cw-primary" disabled={!can_send}>{ texts.get("send") }</button>
         </form>
     }
 }

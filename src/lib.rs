@@ -4,43 +4,68 @@
 //! - [`state`]: the one state type and its reducer (tested natively).
 //! - [`net`]: the WebSocket link to the relay.
 //! - [`config`]: the pane's settings from its URL.
+//! - [`i18n`]: the pane's words, English built in, other languages fetched when needed.
 //! - `app`: the components.
 
 mod app;
 pub mod config;
+pub mod i18n;
 pub mod net;
 pub mod state;
+
+use std::rc::Rc;
 
 pub use app::{App, AppProps};
 
 use config::PaneConfig;
+use i18n::Texts;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 
-/// Entry point: renders the pane into `#chatward` (or the body) with the settings in the URL.
+/// Entry point: reads the settings in the pane's URL, loads the customer's language if it
+/// is not English, and renders the pane into `#chatward` (or the body).
 #[wasm_bindgen::prelude::wasm_bindgen(start)]
 pub fn start() {
     let Some(document) = web_sys::window().and_then(|window| window.document()) else {
         return;
     };
     let config = page_config(&document);
-    let props = AppProps { config };
-    match document.get_element_by_id("chatward") {
-        Some(root) => yew::Renderer::<App>::with_root_and_props(root, props).render(),
-        None => yew::Renderer::<App>::with_props(props).render(),
-    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let lang = i18n::supported(&config.lang);
+        let texts = match lang {
+            "en" => Texts::english(),
+            lang => fetch_texts(lang).await.unwrap_or_else(Texts::english),
+        };
+        if let Some(root) = document.document_element() {
+            let _ = root.set_attribute("lang", texts.lang());
+        }
+        let props = AppProps { config, texts };
+        match document.get_element_by_id("chatward") {
+            Some(root) => yew::Renderer::<App>::with_root_and_props(root, props).render(),
+            None => yew::Renderer::<App>::with_props(props).render(),
+        };
+    });
+}
+
+/// Fetches `i18n/<lang>.json` next to the pane; `None` (English) when it cannot be had.
+async fn fetch_texts(lang: &str) -> Option<Rc<Texts>> {
+    let window = web_sys::window()?;
+    let response = JsFuture::from(window.fetch_with_str(&format!("i18n/{lang}.json"))).await.ok()?;
+    let response: web_sys::Response = response.dyn_into().ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
+    Some(Texts::from_json(lang, &text))
 }
 
 fn page_config(document: &web_sys::Document) -> PaneConfig {
-    let search = document
-        .location()
-        .and_then(|l| l.search().ok())
-        .unwrap_or_default();
+    let search = document.location().and_then(|l| l.search().ok()).unwrap_or_default();
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
         return PaneConfig::default();
     };
     let keys = ["shop", "title", "greeting", "color", "lang"];
-    let values: Vec<(&str, String)> = keys
-        .iter()
-        .filter_map(|key| params.get(key).map(|value| (*key, value)))
-        .collect();
+    let values: Vec<(&str, String)> =
+        keys.iter().filter_map(|key| params.get(key).map(|value| (*key, value))).collect();
     PaneConfig::from_pairs(values.iter().map(|(key, value)| (*key, value.as_str())))
 }

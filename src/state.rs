@@ -70,6 +70,8 @@ pub struct State {
     /// Sent but not yet acknowledged, in the order the customer wrote them.
     pub pending: Vec<Pending>,
     pub operator_typing: bool,
+    /// The operator has read the customer's entries up to this `seq`.
+    pub operator_read: u64,
     /// The last error the relay reported, shown until the next successful step.
     pub error: Option<String>,
 }
@@ -84,6 +86,7 @@ impl Default for State {
             entries: Vec::new(),
             pending: Vec::new(),
             operator_typing: false,
+            operator_read: 0,
             error: None,
         }
     }
@@ -219,7 +222,7 @@ fn apply(state: &mut State, event: CustomerEvent) {
             }
         }
         CustomerEvent::Typing { active } => state.operator_typing = active,
-        CustomerEvent::Read { .. } => {}
+        CustomerEvent::Read { seq } => state.operator_read = state.operator_read.max(seq),
         CustomerEvent::Error { message, .. } => state.error = Some(message),
     }
 }
@@ -371,6 +374,16 @@ mod tests {
             })),
         ]);
         assert_eq!(state.pending[0].refused.as_deref(), Some("No card numbers"));
+    }
+
+    #[test]
+    fn read_marks_only_move_forward() {
+        let state = run([
+            welcome("c1", None),
+            Action::Received(Box::new(CustomerEvent::Read { seq: 3 })),
+            Action::Received(Box::new(CustomerEvent::Read { seq: 2 })),
+        ]);
+        assert_eq!(state.operator_read, 3);
     }
 
     #[test]

@@ -1,0 +1,139 @@
+//! The pane's words in the customer's language. English is compiled in; every other language
+//! is a JSON file (`i18n/<lang>.json` next to the pane) fetched only when it is needed. A
+//! missing key falls back to English, so a partial translation never shows a blank.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// The languages shipped with the pane (besides English, compiled in).
+pub const LANGUAGES: [&str; 8] = ["en", "de", "fr", "es", "it", "nl", "pl", "lt"];
+
+/// English, the fallback for every key.
+const ENGLISH: &[(&str, &str)] = &[
+    ("connecting", "Connecting…"),
+    ("gate.title", "Before we chat"),
+    ("gate.version", "Statement version {version}"),
+    ("gate.full", "Read the full privacy statement"),
+    ("gate.accept", "Accept"),
+    ("gate.decline", "Decline"),
+    ("declined.body", "No problem: nothing was sent and the chat stays closed."),
+    ("declined.email", "You can also write to us at {email}."),
+    ("close", "Close chat"),
+    ("conversation", "Conversation"),
+    ("message", "Message"),
+    ("placeholder", "Write a message…"),
+    ("send", "Send"),
+    ("sending", "sending…"),
+    ("delivered", "delivered"),
+    ("read", "read"),
+    ("not_sent", "Not sent: {reason}"),
+    ("typing", "{name} is typing…"),
+    ("the_shop", "The shop"),
+    ("link.lost", "Connection lost. Reconnecting… Your messages are kept and will be sent."),
+];
+
+/// The words of one language, with English behind them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Texts {
+    lang: String,
+    words: HashMap<String, String>,
+}
+
+impl Texts {
+    /// English only.
+    pub fn english() -> Rc<Self> {
+        Rc::new(Self { lang: "en".into(), words: HashMap::new() })
+    }
+
+    /// A language from its JSON file (`{"key": "words", ...}`). Values that are not strings
+    /// are ignored; an unreadable file gives English.
+    pub fn from_json(lang: &str, json: &str) -> Rc<Self> {
+        let words: HashMap<String, serde_json::Value> = serde_json::from_str(json).unwrap_or_default();
+        let words = words
+            .into_iter()
+            .filter_map(|(key, value)| value.as_str().map(|text| (key, text.to_owned())))
+            .collect();
+        Rc::new(Self { lang: lang.into(), words })
+    }
+
+    /// The language code, for the page's `lang` attribute.
+    pub fn lang(&self) -> &str {
+        &self.lang
+    }
+
+    /// The words for `key`; the key itself if even English lacks it, so a mistake is visible.
+    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
+        self.words
+            .get(key)
+            .map(String::as_str)
+            .or_else(|| ENGLISH.iter().find(|(k, _)| *k == key).map(|(_, v)| *v))
+            .unwrap_or(key)
+    }
+
+    /// The words for `key` with `{name}` placeholders filled in.
+    pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
+        let mut text = self.get(key).to_owned();
+        for (name, value) in values {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+}
+
+/// The shipped language closest to `requested` (`de-AT` gives `de`), or English.
+pub fn supported(requested: &str) -> &'static str {
+    let primary = requested.get(..2).unwrap_or("").to_ascii_lowercase();
+    LANGUAGES.iter().copied().find(|lang| *lang == primary).unwrap_or("en")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_translation_overrides_english_and_falls_back_for_missing_keys() {
+        let texts = Texts::from_json("de", r#"{"send": "Senden", "bogus": 3}"#);
+        assert_eq!(texts.get("send"), "Senden");
+        assert_eq!(texts.get("gate.accept"), "Accept");
+        assert_eq!(texts.get("no.such.key"), "no.such.key");
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        let texts = Texts::english();
+        assert_eq!(texts.fill("typing", &[("name", "Ada")]), "Ada is typing…");
+    }
+
+    #[test]
+    fn a_broken_file_gives_english() {
+        assert_eq!(Texts::from_json("fr", "{not json").get("send"), "Send");
+    }
+
+    #[test]
+    fn languages_resolve_to_what_is_shipped() {
+        assert_eq!(supported("de-AT"), "de");
+        assert_eq!(supported("LT"), "lt");
+        assert_eq!(supported("ja"), "en");
+        assert_eq!(supported(""), "en");
+    }
+
+    #[test]
+    fn every_shipped_translation_has_exactly_the_english_keys() {
+        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/web/i18n");
+        for lang in LANGUAGES.iter().filter(|lang| **lang != "en") {
+            let path = format!("{folder}/{lang}.json");
+            let json = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            let words: HashMap<String, String> =
+                serde_json::from_str(&json).unwrap_or_else(|e| panic!("{path}: {e}"));
+            for (key, english) in ENGLISH {
+                let text = words.get(*key).unwrap_or_else(|| panic!("{lang} lacks {key}"));
+                for placeholder in english.split('{').skip(1).filter_map(|s| s.split('}').next()) {
+                    assert!(text.contains(&format!("{{{placeholder}}}")), "{lang} {key} lacks {{{placeholder}}}");
+                }
+            }
+            for key in words.keys() {
+                assert!(ENGLISH.iter().any(|(k, _)| k == key), "{lang} has unknown key {key}");
+            }
+        }
+    }
+}
