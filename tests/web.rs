@@ -16,7 +16,7 @@ async fn mount(config: PaneConfig) -> web_sys::Element {
     gloo::utils::body()
         .append_child(&host)
         .expect("the test page has a body");
-    yew::Renderer::<App>::with_root_and_props(host.clone(), AppProps { config }).render();
+    yew::Renderer::<App>::with_root_and_props(host.clone(), AppProps { config, texts: chatward::i18n::Texts::english() }).render();
     yew::scheduler::flush().await;
     host
 }
