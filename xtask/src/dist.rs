@@ -43,6 +43,8 @@ const COPIES: &[(&str, &str)] = &[
     ("index.html", "demo/index.html"),
     ("crates/chatward-console/index.html", "console/index.html"),
     ("crates/chatward-console/console.css", "console/console.css"),
+    // The console's CSP blocks inline scripts, so its start-up is a file of its own.
+    ("crates/chatward-console/boot.js", "console/boot.js"),
 ];
 
 /// Folders copied whole: the npm package (the loader as an ES module).
