@@ -15,6 +15,8 @@ use RefusalReason::{Corrupt, Truncated};
 
 const SOI: [u8; 2] = [0xFF, 0xD8];
 const EOI: [u8; 2] = [0xFF, 0xD9];
+/// Progressive files use about ten scans; thousands of tiny scans only make a decoder work.
+const MAX_SCANS: usize = 500;
 
 /// The frame header's facts a scan header is checked against.
 struct Frame {
@@ -56,7 +58,7 @@ pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, Refusa
             ledger.drop_trailing(&data[pos..]);
             break;
         }
-        if !has_length(marker) {
+        if !is_segment(marker) {
             return Err(Corrupt);
         }
         let len = usize::from(be16(data, pos).ok_or(Truncated)?);
@@ -123,6 +125,9 @@ pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, Refusa
                     out.append(&mut header);
                 }
                 scans += 1;
+                if scans > MAX_SCANS {
+                    return Err(Corrupt);
+                }
                 let end = entropy_end(data, pos)?;
                 out.extend_from_slice(segment);
                 out.extend_from_slice(&data[pos..end]);
@@ -142,9 +147,11 @@ pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, Refusa
     })
 }
 
-/// Every marker except SOI, EOI, TEM and the restart markers is followed by a length.
-fn has_length(marker: u8) -> bool {
-    !matches!(marker, 0x00 | 0x01 | 0xD0..=0xD8)
+/// Markers of segments we read (each followed by a length). Anything else here — SOI, TEM,
+/// restart markers outside a scan, DNL, hierarchical and JPEG-LS markers, reserved codes — is
+/// refused before its length is trusted.
+fn is_segment(marker: u8) -> bool {
+    matches!(marker, 0xC0..=0xC7 | 0xC9..=0xCF | 0xDA | 0xDB | 0xDD | 0xE0..=0xEF | 0xFE)
 }
 
 /// The offset of the marker that ends the entropy-coded data starting at `pos`.

@@ -28,10 +28,16 @@ impl Ledger {
 
     /// An EXIF block (`Exif\0\0` prefix optional) is being dropped; its orientation is kept.
     pub(super) fn drop_exif(&mut self, exif: &[u8]) {
-        self.drop_block(exif);
+        let tiff = strip_exif_prefix(exif);
         if self.orientation.is_none() {
-            self.orientation = exif_facts(strip_exif_prefix(exif)).orientation;
+            self.orientation = exif_facts(tiff).orientation;
         }
+        // Our own minimal orientation block is rewritten unchanged, so cleaning a cleaned
+        // copy reports nothing removed.
+        if self.orientation_tiff().is_some_and(|own| own == tiff) {
+            return;
+        }
+        self.drop_block(exif);
     }
 
     /// Bytes after the end of the image are being cut off.

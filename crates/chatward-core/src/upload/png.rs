@@ -49,6 +49,7 @@ pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, Refusa
     let mut stage = Stage::BeforeIdat;
     let mut has_palette = false;
     let mut animation = Animation::default();
+    let mut idat_bytes = 0u64;
     loop {
         let length = len(be32(data, pos).ok_or(Truncated)?);
         if length > 0x7FFF_FFFF {
@@ -87,6 +88,9 @@ pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, Refusa
                 if stage == Stage::BeforeIdat || (h.colour == 3 && !has_palette) {
                     return Err(Corrupt);
                 }
+                if h.min_raw_bytes() > idat_bytes * MAX_DEFLATE_RATIO + 4096 {
+                    return Err(Truncated);
+                }
                 animation.finish()?;
                 // The orientation goes after IHDR, where eXIf is allowed.
                 if let Some(tiff) = ledger.orientation_tiff() {
@@ -123,6 +127,7 @@ pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, Refusa
                     }
                 }
                 stage = Stage::InIdat;
+                idat_bytes += length as u64;
                 out.extend_from_slice(chunk);
             }
             b"acTL" if stage == Stage::BeforeIdat && animation.declared_frames.is_none() => {
@@ -157,10 +162,29 @@ pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, Refusa
     }
 }
 
+/// Deflate cannot shrink data more than about 1032 to 1, so image data much shorter than
+/// the picture's raw size divided by that is cut short, whatever the chunk CRCs say.
+const MAX_DEFLATE_RATIO: u64 = 1040;
+
 struct Header {
     width: u32,
     height: u32,
+    depth: u8,
     colour: u8,
+}
+
+impl Header {
+    /// A lower bound on the decompressed image data: the pixel rows without filter bytes.
+    fn min_raw_bytes(&self) -> u64 {
+        let channels = match self.colour {
+            2 => 3,
+            4 => 2,
+            6 => 4,
+            _ => 1,
+        };
+        let row_bits = u64::from(self.width) * u64::from(self.depth) * channels;
+        row_bits.div_ceil(8) * u64::from(self.height)
+    }
 }
 
 fn read_header(body: &[u8]) -> Result<Header, RefusalReason> {
@@ -185,6 +209,7 @@ fn read_header(body: &[u8]) -> Result<Header, RefusalReason> {
     Ok(Header {
         width,
         height,
+        depth,
         colour,
     })
 }

@@ -183,13 +183,13 @@ pub(super) fn sniff(data: &[u8]) -> Sniffed {
 }
 
 /// Java class files and universal Mach-O binaries both start CAFEBABE; the next word is the
-/// class file's version (45 and up in its high half) or the binary's architecture count
-/// (small).
+/// class file's minor and major version (major 45 and up) or the binary's architecture
+/// count (a handful).
 fn refine(sniffed: Sniffed, data: &[u8]) -> Sniffed {
     match sniffed {
         Sniffed::Foreign {
             name: "java-class", ..
-        } if super::bytes::be32(data, 4).is_some_and(|n| n < 0x40) => Sniffed::Foreign {
+        } if super::bytes::be32(data, 4).is_some_and(|n| n < 45) => Sniffed::Foreign {
             reason: Executable,
             name: "macho-fat",
         },
