@@ -125,10 +125,12 @@ pub fn run(ws: &Workspace) -> anyhow::Result<PathBuf> {
     let mut rows: Vec<(String, Sizes)> = Vec::new();
     for file in files_under(&dist)? {
         let name = relative_name(&dist, &file);
-        if TEMPLATES.contains(&name.as_str()) {
-            continue;
-        }
-        rows.push((name, sizes::precompress(&file)?));
+        let sizes = if TEMPLATES.contains(&name.as_str()) {
+            sizes::measure(&file)?
+        } else {
+            sizes::precompress(&file)?
+        };
+        rows.push((name, sizes));
     }
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     println!("\n{}", sizes::table(&rows));

@@ -58,16 +58,27 @@ pub fn brotli(bytes: &[u8]) -> Vec<u8> {
 
 /// Writes `<path>.gz` and `<path>.br` next to `path` and returns the three sizes.
 pub fn precompress(path: &Path) -> anyhow::Result<Sizes> {
+    let (sizes, gz, br) = compress_file(path)?;
+    fs::write(sibling(path, "gz"), &gz)?;
+    fs::write(sibling(path, "br"), &br)?;
+    Ok(sizes)
+}
+
+/// The three sizes of `path`, writing nothing (for templates the relay rewrites).
+pub fn measure(path: &Path) -> anyhow::Result<Sizes> {
+    Ok(compress_file(path)?.0)
+}
+
+fn compress_file(path: &Path) -> anyhow::Result<(Sizes, Vec<u8>, Vec<u8>)> {
     let bytes = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let gz = gzip(&bytes);
     let br = brotli(&bytes);
-    fs::write(sibling(path, "gz"), &gz)?;
-    fs::write(sibling(path, "br"), &br)?;
-    Ok(Sizes {
+    let sizes = Sizes {
         raw: bytes.len() as u64,
         gzip: gz.len() as u64,
         brotli: br.len() as u64,
-    })
+    };
+    Ok((sizes, gz, br))
 }
 
 fn sibling(path: &Path, extension: &str) -> PathBuf {
