@@ -40,6 +40,8 @@ const COPIES: &[(&str, &str)] = &[
     ("loader/chatward.js", "chatward.js"),
     ("styles/pane.css", "pane/pane.css"),
     ("web/pane.html", "pane/index.html"),
+    // The pane's CSP blocks inline scripts too.
+    ("web/boot.js", "pane/boot.js"),
     ("index.html", "demo/index.html"),
     ("crates/chatward-console/index.html", "console/index.html"),
     ("crates/chatward-console/console.css", "console/console.css"),
@@ -48,7 +50,7 @@ const COPIES: &[(&str, &str)] = &[
 ];
 
 /// Folders copied whole: the npm package (the loader as an ES module).
-const FOLDER_COPIES: &[(&str, &str)] = &[("loader/npm", "npm")];
+const FOLDER_COPIES: &[(&str, &str)] = &[("loader/npm", "npm"), ("web/i18n", "pane/i18n")];
 
 /// Files whose content the relay rewrites when serving (`{{RELAY}}`), so a precompressed
 /// copy would be wrong.
