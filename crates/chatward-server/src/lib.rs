@@ -1,4 +1,78 @@
 //! The Chatward relay as a library: `main.rs` parses the command line and calls into `cli`;
-//! tests build the router without a socket.
+//! tests build the router with [`app`] and serve it on a port of their own.
+//!
+//! Bird's-eye view: [`config`] turns the file, flags and demo defaults into a checked
+//! [`Config`]; [`store`] holds every SQL statement behind [`Store`]; `ws` runs the customer
+//! and operator WebSocket sessions; `http` answers the operator login API and serves the
+//! widget's files; [`state`] ties them together and fans news out to connected clients.
+//!
+//! **Invariants:** nothing is stored before a customer accepted the shop's current privacy
+//! statement; session and conversation tokens are stored only as SHA-256 hashes; logs carry
+//! ids, sizes and counts, never message text or personal data.
 
 pub mod cli;
+pub mod config;
+pub mod state;
+pub mod store;
+
+mod auth;
+mod error;
+mod http;
+mod ws;
+
+use std::path::Path;
+
+use axum::Router;
+use axum::http::HeaderValue;
+use axum::http::header::{REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
+use axum::routing::{get, post};
+use tower_http::compression::{Compression, CompressionLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use crate::auth::{hash_password, sha256_hex};
+pub use crate::config::{Config, ConfigError, FileConfig, Limits, Shop};
+pub use crate::error::AppError;
+pub use crate::http::demo_shop_app;
+pub use crate::state::AppState;
+pub use crate::store::{OperatorAccount, Store, StoreError};
+
+/// Largest HTTP request body the API accepts (login JSON); uploads get their own limit.
+const API_BODY_LIMIT: usize = 16 * 1024;
+
+/// The relay's router: WebSockets, the operator API, and the widget's static files.
+pub fn app(state: AppState) -> Router {
+    let static_files = static_service(&state.config.static_dir);
+    Router::new()
+        .route("/ws/customer", get(ws::customer_upgrade))
+        .route("/ws/operator", get(ws::operator_upgrade))
+        .route("/api/operator/login", post(http::login))
+        .route("/api/operator/logout", post(http::logout))
+        .route("/api/operator/me", get(http::me))
+        .layer(RequestBodyLimitLayer::new(API_BODY_LIMIT))
+        .fallback_service(static_files)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::static_headers,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// The built widget (`dist/`), compressed when the browser accepts it. `.wasm` is served as
+/// `application/wasm` by the MIME table.
+fn static_service(dir: &Path) -> Compression<ServeDir> {
+    tower::ServiceBuilder::new()
+        .layer(CompressionLayer::new())
+        .service(ServeDir::new(dir).append_index_html_on_directories(true))
+}

@@ -1,0 +1,45 @@
+//! `AppError`: the one error type of HTTP handlers, answered as JSON `{"error": "..."}`.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::store::StoreError;
+
+/// What an HTTP handler can fail with. Messages are for people and never hold personal data.
+#[derive(Debug)]
+pub enum AppError {
+    /// Not logged in, or wrong credentials.
+    Unauthorized(&'static str),
+    /// The request came from a page origin that may not make it.
+    Forbidden(&'static str),
+    /// Unknown shop or resource.
+    NotFound(&'static str),
+    /// The request is malformed.
+    BadRequest(&'static str),
+    /// The relay failed; details went to the log.
+    Internal,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, message) = match self {
+            Self::Unauthorized(message) => (StatusCode::UNAUTHORIZED, message),
+            Self::Forbidden(message) => (StatusCode::FORBIDDEN, message),
+            Self::NotFound(message) => (StatusCode::NOT_FOUND, message),
+            Self::BadRequest(message) => (StatusCode::BAD_REQUEST, message),
+            Self::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The relay failed; please try again.",
+            ),
+        };
+        (status, Json(serde_json::json!({ "error": message }))).into_response()
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        tracing::error!(%error, "storage failed");
+        Self::Internal
+    }
+}

@@ -1,0 +1,542 @@
+//! Storage: every SQL statement of the relay lives in this module, behind one `Store` type.
+//!
+//! The queries go through sqlx's `Any` driver and use only SQL that SQLite and PostgreSQL
+//! share (`$N` placeholders, `TEXT`/`BIGINT`, `RETURNING`), so `--database postgres://...`
+//! runs the same code as the default SQLite file. Migrations are files in `migrations/`,
+//! embedded in the binary and applied on start.
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Once;
+
+use chatward_core::protocol::{Author, ConsentRecord, ConversationSummary, Entry, Millis};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Row};
+
+/// Embedded migrations from `crates/chatward-server/migrations/`.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// The console's view of a conversation: the latest consent and the customer entries the
+/// operators have not read. Only conversations with a consent are listed. A macro, not a
+/// `const`, so queries can `concat!` it and stay literal SQL.
+macro_rules! summary_select {
+    () => {
+        "SELECT c.id, c.shop, c.started_at, c.last_seq, \
+         (SELECT COUNT(*) FROM entries e WHERE e.conversation_id = c.id \
+          AND e.author = 'customer' AND e.seq > c.operator_read_seq) AS unread, \
+         k.statement_version, k.statement_hash, k.accepted_at, k.widget_version \
+         FROM conversations c JOIN consents k ON k.conversation_id = c.id \
+         AND k.accepted_at = (SELECT MAX(k2.accepted_at) FROM consents k2 \
+         WHERE k2.conversation_id = c.id) WHERE 1 = 1"
+    };
+}
+
+/// The most entries one `entries_after` call returns.
+pub const PAGE_LIMIT: i64 = 500;
+
+/// What went wrong in storage. The text never contains message text or personal data.
+#[derive(Debug)]
+pub enum StoreError {
+    /// The database URL is not one we support.
+    UnsupportedUrl,
+    /// Connecting or migrating failed.
+    Open(String),
+    /// A query failed.
+    Query(sqlx::Error),
+    /// A row held a value this version cannot read (for example an unknown author).
+    Corrupt(&'static str),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnsupportedUrl => {
+                write!(
+                    f,
+                    "unsupported database URL: use sqlite://FILE or postgres://..."
+                )
+            }
+            Self::Open(why) => write!(f, "cannot open the database: {why}"),
+            Self::Query(error) => write!(f, "database query failed: {error}"),
+            Self::Corrupt(what) => write!(f, "unreadable value in the database: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Query(error)
+    }
+}
+
+/// An operator account as stored.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OperatorAccount {
+    /// Login name.
+    pub username: String,
+    /// The name shown to colleagues in the console.
+    pub display_name: String,
+    /// argon2 PHC string.
+    pub password_hash: String,
+}
+
+impl fmt::Debug for OperatorAccount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OperatorAccount")
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A stored conversation's header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationRow {
+    /// Public id.
+    pub id: String,
+    /// The shop it belongs to.
+    pub shop: String,
+    /// SHA-256 (hex) of the customer's secret token.
+    pub token_hash: String,
+    /// When the customer first consented.
+    pub started_at: Millis,
+    /// The highest `seq` handed out.
+    pub last_seq: u64,
+}
+
+/// The result of appending a message: the stored entry, and whether it was new or a resend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appended {
+    /// The entry as stored (for a resend: as stored the first time).
+    pub entry: Entry,
+    /// `false` when `client_id` had been stored before and nothing was written.
+    pub is_new: bool,
+}
+
+/// The relay's database.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+}
+
+impl Store {
+    /// Opens (creating a SQLite file when missing) and migrates the database at `url`.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        static DRIVERS: Once = Once::new();
+        DRIVERS.call_once(sqlx::any::install_default_drivers);
+        let (url, max_connections) = if let Some(rest) = url.strip_prefix("sqlite:") {
+            // SQLite writes one at a time anyway; a few connections serve concurrent reads.
+            let url = if rest.contains("mode=") {
+                url.to_owned()
+            } else if rest.contains('?') {
+                format!("{url}&mode=rwc")
+            } else {
+                format!("{url}?mode=rwc")
+            };
+            (url, 4)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (url.to_owned(), 16)
+        } else {
+            return Err(StoreError::UnsupportedUrl);
+        };
+        let options = sqlx::any::AnyConnectOptions::from_str(&url)
+            .map_err(|error| StoreError::Open(error.to_string()))?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .connect_with(options)
+            .await
+            .map_err(|error| StoreError::Open(error.to_string()))?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|error| StoreError::Open(error.to_string()))?;
+        Ok(Self { pool })
+    }
+
+    // ---- operators ---------------------------------------------------------------------
+
+    /// Creates an operator, or replaces the password and display name of an existing one.
+    pub async fn put_operator(
+        &self,
+        account: &OperatorAccount,
+        now: Millis,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO operators (username, display_name, password_hash, created_at) \
+             VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (username) DO UPDATE SET display_name = excluded.display_name, \
+             password_hash = excluded.password_hash",
+        )
+        .bind(&account.username)
+        .bind(&account.display_name)
+        .bind(&account.password_hash)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Looks an operator up by login name.
+    pub async fn operator(&self, username: &str) -> Result<Option<OperatorAccount>, StoreError> {
+        let row = sqlx::query(
+            "SELECT username, display_name, password_hash FROM operators WHERE username = $1",
+        )
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| read_operator(&row)).transpose()
+    }
+
+    /// Stores a new login session (by the hash of its token).
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        username: &str,
+        now: Millis,
+        expires_at: Millis,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO operator_sessions (token_hash, username, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash)
+        .bind(username)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The operator a live session belongs to; `None` when unknown or expired.
+    pub async fn session_operator(
+        &self,
+        token_hash: &str,
+        now: Millis,
+    ) -> Result<Option<OperatorAccount>, StoreError> {
+        let row = sqlx::query(
+            "SELECT o.username, o.display_name, o.password_hash \
+             FROM operator_sessions s JOIN operators o ON o.username = s.username \
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| read_operator(&row)).transpose()
+    }
+
+    /// Ends a session (logout). Unknown sessions are fine.
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM operator_sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    // ---- conversations and consent -----------------------------------------------------
+
+    /// A conversation's header, if it exists.
+    pub async fn conversation(&self, id: &str) -> Result<Option<ConversationRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, shop, token_hash, started_at, last_seq FROM conversations WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(ConversationRow {
+                id: row.try_get("id")?,
+                shop: row.try_get("shop")?,
+                token_hash: row.try_get("token_hash")?,
+                started_at: row.try_get("started_at")?,
+                last_seq: to_seq(row.try_get("last_seq")?)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Appends a consent, creating the conversation on its first consent.
+    pub async fn record_consent(
+        &self,
+        conversation: &str,
+        shop: &str,
+        token_hash: &str,
+        consent: &ConsentRecord,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO conversations (id, shop, token_hash, started_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(conversation)
+        .bind(shop)
+        .bind(token_hash)
+        .bind(consent.accepted_at)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO consents (conversation_id, statement_version, statement_hash, \
+             accepted_at, widget_version) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(conversation)
+        .bind(&consent.statement_version)
+        .bind(&consent.statement_hash)
+        .bind(consent.accepted_at)
+        .bind(&consent.widget_version)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The most recent consent of a conversation.
+    pub async fn latest_consent(
+        &self,
+        conversation: &str,
+    ) -> Result<Option<ConsentRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT statement_version, statement_hash, accepted_at, widget_version FROM consents \
+             WHERE conversation_id = $1 ORDER BY accepted_at DESC LIMIT 1",
+        )
+        .bind(conversation)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| read_consent(&row)).transpose()
+    }
+
+    /// Conversations of the given shops that have a consent, newest first, for the console.
+    pub async fn conversations(&self, limit: i64) -> Result<Vec<ConversationSummary>, StoreError> {
+        let rows = sqlx::query(concat!(
+            summary_select!(),
+            " ORDER BY c.started_at DESC LIMIT $1"
+        ))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(read_summary).collect()
+    }
+
+    /// One conversation as listed in the console.
+    pub async fn summary(&self, id: &str) -> Result<Option<ConversationSummary>, StoreError> {
+        let row = sqlx::query(concat!(summary_select!(), " AND c.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(read_summary).transpose()
+    }
+
+    /// Records that operators have read the conversation up to `seq`.
+    pub async fn mark_operator_read(&self, conversation: &str, seq: u64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE conversations SET operator_read_seq = $2 \
+             WHERE id = $1 AND operator_read_seq < $2 AND $2 <= last_seq",
+        )
+        .bind(conversation)
+        .bind(from_seq(seq))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    // ---- entries -----------------------------------------------------------------------
+
+    /// Appends a message with the next `seq`. A `client_id` stored before for the same
+    /// conversation and author returns the first entry with `is_new: false`.
+    pub async fn append_entry(
+        &self,
+        conversation: &str,
+        author: Author,
+        text: &str,
+        client_id: Option<&str>,
+        now: Millis,
+    ) -> Result<Appended, StoreError> {
+        if let Some(entry) = self
+            .entry_by_client_id(conversation, author, client_id)
+            .await?
+        {
+            return Ok(Appended {
+                entry,
+                is_new: false,
+            });
+        }
+        let mut tx = self.pool.begin().await?;
+        // Bumping the counter first takes the write lock (SQLite) or the row lock
+        // (PostgreSQL), so concurrent appends to one conversation queue up and seq stays
+        // gapless.
+        let seq: i64 = sqlx::query(
+            "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq",
+        )
+        .bind(conversation)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("last_seq")?;
+        let inserted = sqlx::query(
+            "INSERT INTO entries (conversation_id, seq, author, body, at, client_id) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(conversation)
+        .bind(seq)
+        .bind(author_name(author))
+        .bind(text)
+        .bind(now)
+        .bind(client_id)
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Ok(_) => {
+                tx.commit().await?;
+                let entry = Entry {
+                    seq: to_seq(seq)?,
+                    author,
+                    text: text.to_owned(),
+                    at: now,
+                    client_id: client_id.map(str::to_owned),
+                };
+                Ok(Appended {
+                    entry,
+                    is_new: true,
+                })
+            }
+            Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                // The same message raced in on another connection: answer with that one.
+                tx.rollback().await?;
+                let entry = self
+                    .entry_by_client_id(conversation, author, client_id)
+                    .await?
+                    .ok_or(StoreError::Corrupt(
+                        "entry vanished after a unique violation",
+                    ))?;
+                Ok(Appended {
+                    entry,
+                    is_new: false,
+                })
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    async fn entry_by_client_id(
+        &self,
+        conversation: &str,
+        author: Author,
+        client_id: Option<&str>,
+    ) -> Result<Option<Entry>, StoreError> {
+        let Some(client_id) = client_id else {
+            return Ok(None);
+        };
+        let row = sqlx::query(
+            "SELECT seq, author, body, at, client_id FROM entries \
+             WHERE conversation_id = $1 AND author = $2 AND client_id = $3",
+        )
+        .bind(conversation)
+        .bind(author_name(author))
+        .bind(client_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| read_entry(&row)).transpose()
+    }
+
+    /// Entries with `seq > after_seq`, oldest first, at most [`PAGE_LIMIT`].
+    pub async fn entries_after(
+        &self,
+        conversation: &str,
+        after_seq: u64,
+    ) -> Result<Vec<Entry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, author, body, at, client_id FROM entries \
+             WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        )
+        .bind(conversation)
+        .bind(from_seq(after_seq))
+        .bind(PAGE_LIMIT)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(read_entry).collect()
+    }
+}
+
+fn read_operator(row: &AnyRow) -> Result<OperatorAccount, StoreError> {
+    Ok(OperatorAccount {
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        password_hash: row.try_get("password_hash")?,
+    })
+}
+
+fn read_consent(row: &AnyRow) -> Result<ConsentRecord, StoreError> {
+    Ok(ConsentRecord {
+        statement_version: row.try_get("statement_version")?,
+        statement_hash: row.try_get("statement_hash")?,
+        accepted_at: row.try_get("accepted_at")?,
+        widget_version: row.try_get("widget_version")?,
+    })
+}
+
+fn read_summary(row: &AnyRow) -> Result<ConversationSummary, StoreError> {
+    Ok(ConversationSummary {
+        id: row.try_get("id")?,
+        shop: row.try_get("shop")?,
+        started_at: row.try_get("started_at")?,
+        last_seq: to_seq(row.try_get("last_seq")?)?,
+        unread: to_seq(row.try_get("unread")?)?,
+        consent: Some(read_consent(row)?),
+    })
+}
+
+fn read_entry(row: &AnyRow) -> Result<Entry, StoreError> {
+    let author: String = row.try_get("author")?;
+    Ok(Entry {
+        seq: to_seq(row.try_get("seq")?)?,
+        author: parse_author(&author).ok_or(StoreError::Corrupt("entry author"))?,
+        text: row.try_get("body")?,
+        at: row.try_get("at")?,
+        client_id: row.try_get("client_id")?,
+    })
+}
+
+fn author_name(author: Author) -> &'static str {
+    match author {
+        Author::Customer => "customer",
+        Author::Operator => "operator",
+        Author::System => "system",
+    }
+}
+
+fn parse_author(name: &str) -> Option<Author> {
+    [Author::Customer, Author::Operator, Author::System]
+        .into_iter()
+        .find(|author| author_name(*author) == name)
+}
+
+fn to_seq(value: i64) -> Result<u64, StoreError> {
+    u64::try_from(value).map_err(|_| StoreError::Corrupt("negative sequence number"))
+}
+
+fn from_seq(seq: u64) -> i64 {
+    // Sequence numbers beyond i64::MAX cannot exist in the database; clamping keeps a
+    // hostile `after_seq` from wrapping around to a negative number.
+    i64::try_from(seq).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn author_names_round_trip() {
+        for author in [Author::Customer, Author::Operator, Author::System] {
+            assert_eq!(parse_author(author_name(author)), Some(author));
+        }
+        assert_eq!(parse_author("admin"), None);
+    }
+
+    #[test]
+    fn huge_sequence_numbers_clamp() {
+        assert_eq!(from_seq(u64::MAX), i64::MAX);
+        assert_eq!(from_seq(7), 7);
+        assert!(to_seq(-1).is_err());
+    }
+}

@@ -1,0 +1,185 @@
+//! The customer and operator WebSockets: upgrade checks here, one session module each.
+//!
+//! A session is written over `Sink<Message>` + `Stream<Item = Result<Message, _>>`, so tests
+//! can drive it with channels. Each runs a reader and a writer joined by `tokio::select!`:
+//! the reader handles frames and queues answers on a bounded channel; the writer sends those
+//! answers and the live events of the `Hub`.
+
+pub mod customer;
+pub mod operator;
+
+use std::time::Duration;
+
+use axum::extract::ws::{Message, Utf8Bytes, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::http::header::ORIGIN;
+use axum::response::Response;
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::config::DEFAULT_SHOP;
+use crate::error::AppError;
+use crate::http::{is_same_origin, logged_in_operator, origin_matches};
+use crate::state::AppState;
+
+/// Answers queued by a reader for its writer.
+const OUTBOX: usize = 64;
+
+/// How long a closing session may take to flush its last frames.
+const FLUSH_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Query of `GET /ws/customer`.
+#[derive(Deserialize)]
+pub struct CustomerQuery {
+    shop: Option<String>,
+}
+
+/// `GET /ws/customer?shop=ID`: the customer's pane. Browsers must come from the relay's own
+/// origin (the pane) or one of the shop's allowed origins.
+pub async fn customer_upgrade(
+    State(state): State<AppState>,
+    Query(query): Query<CustomerQuery>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, AppError> {
+    let shop_id = query.shop.as_deref().unwrap_or(DEFAULT_SHOP);
+    let shop = state
+        .shop(shop_id)
+        .ok_or(AppError::NotFound("Unknown shop."))?;
+    let origin = headers.get(ORIGIN).and_then(|value| value.to_str().ok());
+    let is_allowed = match origin {
+        // Not a browser: the origin check protects browsers' users, other clients are
+        // limited like everyone else.
+        None => true,
+        Some(origin) => {
+            is_same_origin(&headers)
+                || shop
+                    .allowed_origins
+                    .iter()
+                    .any(|pattern| origin_matches(pattern, origin))
+        }
+    };
+    if !is_allowed {
+        return Err(AppError::Forbidden("This page may not open the chat."));
+    }
+    let limits = state.config.limits.clone();
+    Ok(upgrade
+        .max_message_size(limits.max_frame_bytes)
+        .max_frame_size(limits.max_frame_bytes)
+        .on_upgrade(move |socket| {
+            let (sink, stream) = socket.split();
+            customer::run(state, shop, sink, stream)
+        }))
+}
+
+/// `GET /ws/operator`: the console. Needs the session cookie and the relay's own origin.
+pub async fn operator_upgrade(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, AppError> {
+    let account = logged_in_operator(&state, &headers).await?;
+    // SameSite=Strict already keeps other sites' pages from using the cookie; checking the
+    // origin as well closes cross-site WebSocket hijacking for older browsers.
+    if headers.contains_key(ORIGIN) && !is_same_origin(&headers) {
+        return Err(AppError::Forbidden(
+            "The console must be opened from the relay.",
+        ));
+    }
+    let limits = state.config.limits.clone();
+    Ok(upgrade
+        .max_message_size(limits.max_frame_bytes)
+        .max_frame_size(limits.max_frame_bytes)
+        .on_upgrade(move |socket| {
+            let (sink, stream) = socket.split();
+            operator::run(state, account, sink, stream)
+        }))
+}
+
+/// What the reader got from the socket.
+enum Incoming<F> {
+    /// A frame that parsed.
+    Frame(F),
+    /// A text or binary message that is not a frame this side may send.
+    Malformed,
+    /// The peer closed, the socket failed, or it was idle too long.
+    Gone,
+}
+
+/// Reads the next frame, skipping pings/pongs; `Gone` after `idle` without any message.
+async fn next_frame<F, R, E>(stream: &mut R, idle: Duration) -> Incoming<F>
+where
+    F: DeserializeOwned,
+    R: Stream<Item = Result<Message, E>> + Unpin,
+{
+    loop {
+        let message = match tokio::time::timeout(idle, stream.next()).await {
+            Err(_elapsed) => {
+                tracing::debug!("websocket idle, closing");
+                return Incoming::Gone;
+            }
+            Ok(None | Some(Err(_))) => return Incoming::Gone,
+            Ok(Some(Ok(message))) => message,
+        };
+        return match message {
+            Message::Text(text) => match serde_json::from_str(text.as_str()) {
+                Ok(frame) => Incoming::Frame(frame),
+                Err(_) => Incoming::Malformed,
+            },
+            Message::Binary(_) => Incoming::Malformed,
+            Message::Ping(_) | Message::Pong(_) => continue,
+            Message::Close(_) => Incoming::Gone,
+        };
+    }
+}
+
+/// Sends one event as a JSON text message.
+async fn send_json<W, T>(sink: &mut W, event: &T) -> Result<(), W::Error>
+where
+    W: Sink<Message> + Unpin,
+    T: serde::Serialize,
+{
+    let text = serde_json::to_string(event).expect("protocol events always serialize");
+    sink.send(Message::Text(Utf8Bytes::from(text))).await
+}
+
+/// Whether a client-chosen message id is acceptable: 1 to 64 printable ASCII characters.
+fn is_valid_client_id(client_id: &str) -> bool {
+    (1..=64).contains(&client_id.len()) && client_id.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// Why a chat message text is not acceptable, in words for the person who wrote it.
+fn text_problem(text: &str, max_chars: usize) -> Option<String> {
+    if text.trim().is_empty() {
+        return Some("The message is empty.".to_owned());
+    }
+    if text.chars().count() > max_chars {
+        return Some(format!(
+            "The message is longer than {max_chars} characters; please shorten it."
+        ));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_ids_are_short_printable_ascii() {
+        assert!(is_valid_client_id("c-1"));
+        assert!(!is_valid_client_id(""));
+        assert!(!is_valid_client_id("has space"));
+        assert!(!is_valid_client_id(&"x".repeat(65)));
+    }
+
+    #[test]
+    fn texts_must_be_non_blank_and_short() {
+        assert_eq!(text_problem("hello", 5), None);
+        assert!(text_problem("  \n", 5).is_some());
+        assert!(text_problem("héllo!", 5).is_some());
+        assert_eq!(text_problem("héllo", 5), None, "characters, not bytes");
+    }
+}
