@@ -171,16 +171,21 @@ pub fn App(props: &AppProps) -> Html {
         }
     });
 
-    let style = config.color.as_ref().map(|color| format!("--cw-accent: {color};"));
+    let style = config
+        .color
+        .as_ref()
+        .map(|color| format!("--cw-accent: {color};"));
+    let class = classes!("cw-pane", config.theme.class());
+    let operator = config.operator_card(&state.operator);
     html! {
         <ContextProvider<Rc<Texts>> context={props.texts.clone()}>
-            <section class="cw-pane" aria-label={config.title.clone()} {style} onkeydown={on_keydown}>
-                <Header title={config.title.clone()} operator={state.operator.clone()} />
+            <section {class} aria-label={config.title.clone()} {style} onkeydown={on_keydown}>
+                <Header title={config.title.clone()} operator={operator.clone()} social={config.social.clone()} />
                 <LinkBanner link={state.link} />
                 if let Some(error) = &state.error {
                     <p class="cw-error" role="alert">{ error }</p>
                 }
-                { body(&state, config, on_accept, on_decline, on_send, on_typing) }
+                { body(&state, config, &operator, on_accept, on_decline, on_send, on_typing) }
             </section>
         </ContextProvider<Rc<Texts>>>
     }
@@ -189,6 +194,7 @@ pub fn App(props: &AppProps) -> Html {
 fn body(
     state: &State,
     config: &PaneConfig,
+    operator: &OperatorProfile,
     on_accept: Callback<MouseEvent>,
     on_decline: Callback<MouseEvent>,
     on_send: Callback<String>,
@@ -196,17 +202,21 @@ fn body(
 ) -> Html {
     match &state.gate {
         Gate::Loading => html! { <Connecting /> },
-        Gate::Pending(statement) => html! {
-            <PrivacyGate statement={statement.clone()} {on_accept} {on_decline} />
-        },
-        Gate::Declined => html! { <Declined email={state.operator.email.clone()} /> },
+        Gate::Pending(statement) => {
+            let mut statement = statement.clone();
+            if statement.url.is_none() {
+                statement.url.clone_from(&config.privacy_url);
+            }
+            html! { <PrivacyGate {statement} {on_accept} {on_decline} /> }
+        }
+        Gate::Declined => html! { <Declined email={operator.email.clone()} /> },
         Gate::Recording(_) | Gate::Accepted(_) => html! {
             <>
                 <Conversation
                     entries={state.entries.clone()}
                     pending={state.pending.clone()}
                     greeting={config.greeting.clone()}
-                    operator_name={state.operator.name.clone()}
+                    operator_name={operator.name.clone()}
                     operator_typing={state.operator_typing}
                     operator_read={state.operator_read}
                 />
@@ -241,6 +251,7 @@ fn new_client_id() -> String {
 struct HeaderProps {
     title: AttrValue,
     operator: OperatorProfile,
+    social: Vec<String>,
 }
 
 #[component]
@@ -263,10 +274,27 @@ fn Header(props: &HeaderProps) -> Html {
                         }
                     </p>
                 }
+                if !props.social.is_empty() {
+                    <ul class="cw-social" aria-label={texts.get("social").to_owned()}>
+                        { for props.social.iter().map(|url| html! {
+                            <li><a href={url.clone()} target="_blank" rel="noopener noreferrer">{ host_of(url) }</a></li>
+                        }) }
+                    </ul>
+                }
             </div>
             <button class="cw-close" type="button" aria-label={texts.get("close").to_owned()} onclick={on_close}>{ "×" }</button>
         </header>
     }
+}
+
+/// `https://social.example/shop` -> `social.example`: a short, honest link label.
+fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split('/')
+        .next()
+        .unwrap_or(rest)
+        .trim_start_matches("www.")
+        .to_owned()
 }
 
 #[derive(Properties, PartialEq)]
@@ -302,7 +330,9 @@ fn Declined(props: &DeclinedProps) -> Html {
 fn sentence_with_link(texts: &Texts, key: &str, name: &str, label: &str, href: &str) -> Html {
     let placeholder = format!("{{{name}}}");
     let sentence = texts.get(key);
-    let (before, after) = sentence.split_once(placeholder.as_str()).unwrap_or((sentence, ""));
+    let (before, after) = sentence
+        .split_once(placeholder.as_str())
+        .unwrap_or((sentence, ""));
     html! { <>{ before.to_owned() }<a href={href.to_owned()}>{ label.to_owned() }</a>{ after.to_owned() }</> }
 }
 
@@ -369,8 +399,17 @@ fn Conversation(props: &ConversationProps) -> Html {
         });
     }
     // The last customer entry carries the delivered or read mark.
-    let last_customer = props.entries.iter().rev().find(|e| e.author == Author::Customer).map(|e| e.seq);
-    let name = if props.operator_name.is_empty() { texts.get("the_shop") } else { &props.operator_name };
+    let last_customer = props
+        .entries
+        .iter()
+        .rev()
+        .find(|e| e.author == Author::Customer)
+        .map(|e| e.seq);
+    let name = if props.operator_name.is_empty() {
+        texts.get("the_shop")
+    } else {
+        &props.operator_name
+    };
     html! {
         <>
             <ol class="cw-log" role="log" aria-label={texts.get("conversation").to_owned()} ref={log}>
@@ -455,10 +494,13 @@ fn Composer(props: &ComposerProps) -> Html {
             }
             let on_typing = on_typing.clone();
             let typing_done = typing.clone();
-            *typing.borrow_mut() = Some(gloo::timers::callback::Timeout::new(TYPING_IDLE_MS, move || {
-                typing_done.borrow_mut().take();
-                on_typing.emit(false);
-            }));
+            *typing.borrow_mut() = Some(gloo::timers::callback::Timeout::new(
+                TYPING_IDLE_MS,
+                move || {
+                    typing_done.borrow_mut().take();
+                    on_typing.emit(false);
+                },
+            ));
         })
     };
     let submit = {

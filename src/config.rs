@@ -1,6 +1,9 @@
 //! The pane's settings, read from its own URL. The loader on the shop page validates the
-//! `data-*` attributes and passes the good ones in the iframe's query string; the pane reads
-//! them again defensively, because anyone can open the pane's URL with any query.
+//! `data-*` attributes and passes the good ones in the iframe URL's fragment (never sent to
+//! the relay); the pane reads them again defensively, because anyone can open the pane's URL
+//! with anything in it.
+
+use chatward_core::protocol::OperatorProfile;
 
 /// Settings that change how the pane looks and which shop it talks to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,8 +14,42 @@ pub struct PaneConfig {
     pub greeting: Option<String>,
     /// Accent colour as `#rrggbb`.
     pub color: Option<String>,
+    pub theme: Theme,
     pub lang: String,
+    /// Overrides for the operator card; the relay's profile fills what is not set here.
+    pub operator_name: Option<String>,
+    pub operator_photo: Option<String>,
+    pub operator_email: Option<String>,
+    /// The shop's social profiles, shown on the operator card.
+    pub social: Vec<String>,
+    /// A link to the full privacy statement, when the relay's statement has none.
+    pub privacy_url: Option<String>,
+    /// The largest upload the shop accepts, in bytes.
+    pub max_upload_bytes: u64,
 }
+
+/// The pane's colours: the light or dark scheme, or the customer's system setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Theme {
+    Light,
+    Dark,
+    #[default]
+    Auto,
+}
+
+impl Theme {
+    /// The class on the pane that selects the colours (`Auto` follows the system).
+    pub fn class(self) -> Option<&'static str> {
+        match self {
+            Theme::Light => Some("cw-theme-light"),
+            Theme::Dark => Some("cw-theme-dark"),
+            Theme::Auto => None,
+        }
+    }
+}
+
+/// The default upload limit: 10 MB.
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 10 * 1024 * 1024;
 
 impl Default for PaneConfig {
     fn default() -> Self {
@@ -21,13 +58,20 @@ impl Default for PaneConfig {
             title: "Chat with us".into(),
             greeting: None,
             color: None,
+            theme: Theme::Auto,
             lang: "en".into(),
+            operator_name: None,
+            operator_photo: None,
+            operator_email: None,
+            social: Vec::new(),
+            privacy_url: None,
+            max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
         }
     }
 }
 
 impl PaneConfig {
-    /// Reads the settings from decoded `(key, value)` pairs of the pane's query string.
+    /// Reads the settings from decoded `(key, value)` pairs of the pane's URL fragment.
     /// Unknown keys and invalid values are ignored: the defaults apply.
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let mut config = Self::default();
@@ -39,10 +83,53 @@ impl PaneConfig {
                 "greeting" if !value.is_empty() => config.greeting = Some(clip(value, 400)),
                 "color" if is_hex_color(value) => config.color = Some(value.to_ascii_lowercase()),
                 "lang" if is_lang(value) => config.lang = value[..2].to_ascii_lowercase(),
+                "theme" => {
+                    config.theme = match value {
+                        "light" => Theme::Light,
+                        "dark" => Theme::Dark,
+                        _ => Theme::Auto,
+                    }
+                }
+                "operator-name" if !value.is_empty() => {
+                    config.operator_name = Some(clip(value, 80));
+                }
+                "operator-photo" if is_photo(value) => config.operator_photo = Some(value.into()),
+                "operator-email" if is_email(value) => config.operator_email = Some(value.into()),
+                "social" => {
+                    config.social = value
+                        .split([' ', ','])
+                        .filter(|url| is_https(url))
+                        .take(5)
+                        .map(Into::into)
+                        .collect();
+                }
+                "privacy-url" if is_https(value) => config.privacy_url = Some(value.into()),
+                "max-upload-mb" => {
+                    if let Ok(mb) = value.parse::<f64>()
+                        && mb > 0.0
+                        && mb <= 50.0
+                    {
+                        config.max_upload_bytes = (mb * 1024.0 * 1024.0) as u64;
+                    }
+                }
                 _ => {}
             }
         }
         config
+    }
+}
+
+impl PaneConfig {
+    /// The operator card: the page's overrides over the relay's profile.
+    pub fn operator_card(&self, relay: &OperatorProfile) -> OperatorProfile {
+        OperatorProfile {
+            name: self
+                .operator_name
+                .clone()
+                .unwrap_or_else(|| relay.name.clone()),
+            email: self.operator_email.clone().or_else(|| relay.email.clone()),
+            photo: self.operator_photo.clone().or_else(|| relay.photo.clone()),
+        }
     }
 }
 
@@ -62,6 +149,45 @@ fn is_lang(value: &str) -> bool {
     bytes.len() >= 2
         && bytes[..2].iter().all(u8::is_ascii_alphabetic)
         && (bytes.len() == 2 || bytes[2] == b'-' || bytes[2] == b'_')
+}
+
+/// https, or http on the machine itself (for development).
+fn is_https(value: &str) -> bool {
+    let rest = value.strip_prefix("https://").or_else(|| {
+        ["http://localhost", "http://127.0.0.1"]
+            .into_iter()
+            .find(|prefix| value.starts_with(prefix))
+            .map(|prefix| &value[prefix.len()..])
+            .filter(|rest| rest.is_empty() || rest.starts_with([':', '/']))
+    });
+    rest.is_some_and(|rest| !rest.contains(['"', '<', '>', ' ', '\\']))
+}
+
+fn is_photo(value: &str) -> bool {
+    is_https(value)
+        || ["png", "jpeg", "gif", "webp"].iter().any(|kind| {
+            value
+                .strip_prefix(&format!("data:image/{kind};base64,"))
+                .is_some_and(|data| {
+                    data.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+                })
+        })
+}
+
+fn is_email(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else {
+        return false;
+    };
+    let clean = |part: &str| {
+        !part.is_empty() && !part.contains(|c: char| c.is_whitespace() || "<>\"@".contains(c))
+    };
+    value.len() <= 254
+        && clean(local)
+        && clean(domain)
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
 }
 
 fn clip(value: &str, max_chars: usize) -> String {
@@ -97,6 +223,41 @@ mod tests {
             ("title", ""),
         ]);
         assert_eq!(config, PaneConfig::default());
+    }
+
+    #[test]
+    fn operator_card_and_links_are_checked() {
+        let config = PaneConfig::from_pairs([
+            ("operator-name", "Ada"),
+            ("operator-photo", "javascript:alert(1)"),
+            ("operator-email", "ada@shop.example"),
+            (
+                "social",
+                "https://social.example/shop, http://evil.example/x https://b.example",
+            ),
+            ("privacy-url", "https://shop.example/privacy"),
+            ("theme", "dark"),
+            ("max-upload-mb", "5"),
+        ]);
+        assert_eq!(config.operator_name.as_deref(), Some("Ada"));
+        assert_eq!(config.operator_photo, None);
+        assert_eq!(config.operator_email.as_deref(), Some("ada@shop.example"));
+        assert_eq!(
+            config.social,
+            ["https://social.example/shop", "https://b.example"]
+        );
+        assert_eq!(
+            config.privacy_url.as_deref(),
+            Some("https://shop.example/privacy")
+        );
+        assert_eq!(config.theme, Theme::Dark);
+        assert_eq!(config.max_upload_bytes, 5 * 1024 * 1024);
+        let photo =
+            PaneConfig::from_pairs([("operator-photo", "data:image/png;base64,iVBORw0KGgo=")]);
+        assert!(photo.operator_photo.is_some());
+        let bad = PaneConfig::from_pairs([("operator-email", "a@b"), ("max-upload-mb", "500")]);
+        assert_eq!(bad.operator_email, None);
+        assert_eq!(bad.max_upload_bytes, DEFAULT_MAX_UPLOAD_BYTES);
     }
 
     #[test]

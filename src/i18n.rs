@@ -16,7 +16,10 @@ const ENGLISH: &[(&str, &str)] = &[
     ("gate.full", "Read the full privacy statement"),
     ("gate.accept", "Accept"),
     ("gate.decline", "Decline"),
-    ("declined.body", "No problem: nothing was sent and the chat stays closed."),
+    (
+        "declined.body",
+        "No problem: nothing was sent and the chat stays closed.",
+    ),
     ("declined.email", "You can also write to us at {email}."),
     ("close", "Close chat"),
     ("conversation", "Conversation"),
@@ -29,7 +32,11 @@ const ENGLISH: &[(&str, &str)] = &[
     ("not_sent", "Not sent: {reason}"),
     ("typing", "{name} is typing…"),
     ("the_shop", "The shop"),
-    ("link.lost", "Connection lost. Reconnecting… Your messages are kept and will be sent."),
+    ("social", "Find us on"),
+    (
+        "link.lost",
+        "Connection lost. Reconnecting… Your messages are kept and will be sent.",
+    ),
 ];
 
 /// The words of one language, with English behind them.
@@ -42,18 +49,25 @@ pub struct Texts {
 impl Texts {
     /// English only.
     pub fn english() -> Rc<Self> {
-        Rc::new(Self { lang: "en".into(), words: HashMap::new() })
+        Rc::new(Self {
+            lang: "en".into(),
+            words: HashMap::new(),
+        })
     }
 
     /// A language from its JSON file (`{"key": "words", ...}`). Values that are not strings
     /// are ignored; an unreadable file gives English.
     pub fn from_json(lang: &str, json: &str) -> Rc<Self> {
-        let words: HashMap<String, serde_json::Value> = serde_json::from_str(json).unwrap_or_default();
+        let words: HashMap<String, serde_json::Value> =
+            serde_json::from_str(json).unwrap_or_default();
         let words = words
             .into_iter()
             .filter_map(|(key, value)| value.as_str().map(|text| (key, text.to_owned())))
             .collect();
-        Rc::new(Self { lang: lang.into(), words })
+        Rc::new(Self {
+            lang: lang.into(),
+            words,
+        })
     }
 
     /// The language code, for the page's `lang` attribute.
@@ -83,7 +97,11 @@ impl Texts {
 /// The shipped language closest to `requested` (`de-AT` gives `de`), or English.
 pub fn supported(requested: &str) -> &'static str {
     let primary = requested.get(..2).unwrap_or("").to_ascii_lowercase();
-    LANGUAGES.iter().copied().find(|lang| *lang == primary).unwrap_or("en")
+    LANGUAGES
+        .iter()
+        .copied()
+        .find(|lang| *lang == primary)
+        .unwrap_or("en")
 }
 
 #[cfg(test)]
@@ -126,13 +144,25 @@ mod tests {
             let words: HashMap<String, String> =
                 serde_json::from_str(&json).unwrap_or_else(|e| panic!("{path}: {e}"));
             for (key, english) in ENGLISH {
-                let text = words.get(*key).unwrap_or_else(|| panic!("{lang} lacks {key}"));
-                for placeholder in english.split('{').skip(1).filter_map(|s| s.split('}').next()) {
-                    assert!(text.contains(&format!("{{{placeholder}}}")), "{lang} {key} lacks {{{placeholder}}}");
+                let text = words
+                    .get(*key)
+                    .unwrap_or_else(|| panic!("{lang} lacks {key}"));
+                for placeholder in english
+                    .split('{')
+                    .skip(1)
+                    .filter_map(|s| s.split('}').next())
+                {
+                    assert!(
+                        text.contains(&format!("{{{placeholder}}}")),
+                        "{lang} {key} lacks {{{placeholder}}}"
+                    );
                 }
             }
             for key in words.keys() {
-                assert!(ENGLISH.iter().any(|(k, _)| k == key), "{lang} has unknown key {key}");
+                assert!(
+                    ENGLISH.iter().any(|(k, _)| k == key),
+                    "{lang} has unknown key {key}"
+                );
             }
         }
     }

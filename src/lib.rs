@@ -50,22 +50,40 @@ pub fn start() {
 /// Fetches `i18n/<lang>.json` next to the pane; `None` (English) when it cannot be had.
 async fn fetch_texts(lang: &str) -> Option<Rc<Texts>> {
     let window = web_sys::window()?;
-    let response = JsFuture::from(window.fetch_with_str(&format!("i18n/{lang}.json"))).await.ok()?;
+    let response = JsFuture::from(window.fetch_with_str(&format!("i18n/{lang}.json")))
+        .await
+        .ok()?;
     let response: web_sys::Response = response.dyn_into().ok()?;
     if !response.ok() {
         return None;
     }
-    let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
+    let text = JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()?;
     Some(Texts::from_json(lang, &text))
 }
 
 fn page_config(document: &web_sys::Document) -> PaneConfig {
-    let search = document.location().and_then(|l| l.search().ok()).unwrap_or_default();
-    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+    // The loader puts the settings in the fragment, which is never sent to the relay.
+    let hash = document
+        .location()
+        .and_then(|l| l.hash().ok())
+        .unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(hash.trim_start_matches('#')) else {
         return PaneConfig::default();
     };
-    let keys = ["shop", "title", "greeting", "color", "lang"];
-    let values: Vec<(&str, String)> =
-        keys.iter().filter_map(|key| params.get(key).map(|value| (*key, value))).collect();
-    PaneConfig::from_pairs(values.iter().map(|(key, value)| (*key, value.as_str())))
+    let mut pairs = Vec::new();
+    let entries = js_sys::try_iter(&params.entries()).ok().flatten();
+    for entry in entries.into_iter().flatten().flatten() {
+        let pair = js_sys::Array::from(&entry);
+        if let (Some(key), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+            pairs.push((key, value));
+        }
+    }
+    PaneConfig::from_pairs(
+        pairs
+            .iter()
+            .map(|(key, value)| (key.as_str(), value.as_str())),
+    )
 }

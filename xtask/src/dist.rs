@@ -37,7 +37,6 @@ const CONSOLE: WasmApp = WasmApp {
 
 /// Source files copied as they are: (from, relative to the repository; to, relative to dist).
 const COPIES: &[(&str, &str)] = &[
-    ("loader/chatward.js", "chatward.js"),
     ("styles/pane.css", "pane/pane.css"),
     ("web/pane.html", "pane/index.html"),
     // The pane's CSP blocks inline scripts too.
@@ -112,6 +111,7 @@ pub fn run(ws: &Workspace) -> anyhow::Result<PathBuf> {
         )?;
     }
 
+    write_loaders(ws, &dist)?;
     for (from, to) in COPIES {
         copy_if_present(ws, from, &dist.join(to))?;
     }
@@ -142,6 +142,24 @@ pub fn run(ws: &Workspace) -> anyhow::Result<PathBuf> {
         started.elapsed().as_secs_f64()
     );
     Ok(dist)
+}
+
+/// The loader's core (`loader/widget.js`) wrapped twice: as the classic script of the
+/// script-tag embed (`chatward.js`, an IIFE so nothing leaks into the shop page's globals)
+/// and as the npm package's ES module (`npm/index.js`).
+fn write_loaders(ws: &Workspace, dist: &Path) -> anyhow::Result<()> {
+    let read = |name: &str| {
+        fs::read_to_string(ws.path(name)).with_context(|| format!("reading {name}"))
+    };
+    let (core, embed, module) =
+        (read("loader/widget.js")?, read("loader/embed.js")?, read("loader/module.js")?);
+    let banner = "/*! Chatward loader (MIT OR Apache-2.0) */\n";
+    let classic = format!("{banner}(function () {{\n\"use strict\";\n{core}\n{embed}}})();\n");
+    let esm = format!("{banner}{core}\n{module}");
+    fs::write(dist.join("chatward.js"), classic)?;
+    fs::create_dir_all(dist.join("npm"))?;
+    fs::write(dist.join("npm/index.js"), esm)?;
+    Ok(())
 }
 
 fn copy_if_present(ws: &Workspace, from: &str, to: &Path) -> anyhow::Result<()> {
