@@ -110,10 +110,22 @@ fn genuine() -> Vec<(String, Vec<u8>)> {
 /// Asserts what must hold for every accepted image: the cleaned copy is accepted again,
 /// unchanged, with nothing more to remove.
 fn assert_clean_is_stable(name: &str, image: &CleanImage) {
-    let again = check(&image.bytes).unwrap_or_else(|r| panic!("{name}: cleaned copy refused: {r:?}"));
-    assert_eq!(again.bytes, image.bytes, "{name}: cleaning is not idempotent");
-    assert_eq!(again.removed, Removed::default(), "{name}: cleaned copy still had {:?}", again.removed);
-    assert_eq!((again.width, again.height, again.format), (image.width, image.height, image.format));
+    let again =
+        check(&image.bytes).unwrap_or_else(|r| panic!("{name}: cleaned copy refused: {r:?}"));
+    assert_eq!(
+        again.bytes, image.bytes,
+        "{name}: cleaning is not idempotent"
+    );
+    assert_eq!(
+        again.removed,
+        Removed::default(),
+        "{name}: cleaned copy still had {:?}",
+        again.removed
+    );
+    assert_eq!(
+        (again.width, again.height, again.format),
+        (image.width, image.height, image.format)
+    );
 }
 
 #[test]
@@ -147,9 +159,21 @@ fn orientation_survives_as_a_minimal_exif_block() {
     for name in ["gps_rotated.jpg", "gps_rotated.png", "gps_rotated.webp"] {
         let image = check(&fixture(name)).unwrap();
         let bytes = &image.bytes;
-        assert!(bytes.windows(minimal.len()).any(|w| w == minimal), "{name}: orientation lost");
-        for gone in [&b"GPS"[..], b"SERIAL-0042", b"ExampleCam", b"taken at home", b"xmpmeta"] {
-            assert!(!bytes.windows(gone.len()).any(|w| w == gone), "{name}: {gone:?} left");
+        assert!(
+            bytes.windows(minimal.len()).any(|w| w == minimal),
+            "{name}: orientation lost"
+        );
+        for gone in [
+            &b"GPS"[..],
+            b"SERIAL-0042",
+            b"ExampleCam",
+            b"taken at home",
+            b"xmpmeta",
+        ] {
+            assert!(
+                !bytes.windows(gone.len()).any(|w| w == gone),
+                "{name}: {gone:?} left"
+            );
         }
     }
 }
@@ -165,7 +189,10 @@ fn colour_profiles_are_kept() {
                 .map(|tag| b.windows(tag.len()).filter(|w| w == tag).count())
                 .sum::<usize>()
         };
-        assert!(count(&image.bytes) > 0 && count(&image.bytes) == count(&original), "{name}");
+        assert!(
+            count(&image.bytes) > 0 && count(&image.bytes) == count(&original),
+            "{name}"
+        );
     }
 }
 
@@ -184,8 +211,14 @@ fn payloads_after_the_end_are_cut_off() {
             let mut attacked = original.clone();
             attacked.extend_from_slice(payload);
             let image = check(&attacked).unwrap_or_else(|r| panic!("{name}: {r:?}"));
-            assert_eq!(image.bytes, clean.bytes, "{name}: the payload changed the clean copy");
-            assert!(image.removed.trailing_data && image.removed.hidden_payload, "{name}");
+            assert_eq!(
+                image.bytes, clean.bytes,
+                "{name}: the payload changed the clean copy"
+            );
+            assert!(
+                image.removed.trailing_data && image.removed.hidden_payload,
+                "{name}"
+            );
         }
     }
 }
@@ -208,7 +241,11 @@ fn with_metadata(format: ImageFormat, original: &[u8], payload: &[u8]) -> Vec<u8
         }
         ImageFormat::Gif => {
             // After the header, logical screen and global colour table.
-            let table = if original[10] & 0x80 != 0 { 3 << ((original[10] & 7) + 1) } else { 0 };
+            let table = if original[10] & 0x80 != 0 {
+                3 << ((original[10] & 7) + 1)
+            } else {
+                0
+            };
             let at = 13 + table;
             out.extend_from_slice(&original[..at]);
             out.extend_from_slice(&[0x21, 0xFE]);
@@ -220,7 +257,7 @@ fn with_metadata(format: ImageFormat, original: &[u8], payload: &[u8]) -> Vec<u8
             out.extend_from_slice(&original[at..]);
         }
         ImageFormat::Webp => {
-            out.extend_from_slice(&original);
+            out.extend_from_slice(original);
             out.extend_from_slice(b"XMP ");
             out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
             out.extend_from_slice(payload);
@@ -244,8 +281,14 @@ fn payloads_in_metadata_are_removed() {
         for payload in PAYLOADS {
             let attacked = with_metadata(clean.format, &original, payload);
             let image = check(&attacked).unwrap_or_else(|r| panic!("{name}: {r:?}"));
-            assert!(image.removed.hidden_payload && image.removed.metadata, "{name}");
-            assert!(!contains(&image.bytes, &payload[..4]), "{name}: payload left");
+            assert!(
+                image.removed.hidden_payload && image.removed.metadata,
+                "{name}"
+            );
+            assert!(
+                !contains(&image.bytes, &payload[..4]),
+                "{name}: payload left"
+            );
             assert_clean_is_stable(&name, &image);
         }
     }
@@ -260,7 +303,11 @@ fn every_cut_short_image_is_refused() {
     for (name, original) in genuine() {
         for cut in 0..original.len() {
             let refused = check(&original[..cut]);
-            assert!(refused.is_err(), "{name} cut at {cut} of {} was accepted", original.len());
+            assert!(
+                refused.is_err(),
+                "{name} cut at {cut} of {} was accepted",
+                original.len()
+            );
         }
     }
 }
@@ -271,7 +318,11 @@ fn crc32(parts: &[&[u8]]) -> u32 {
     for &b in parts.iter().flat_map(|p| p.iter()) {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { 0xEDB8_8320 ^ (crc >> 1) } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                0xEDB8_8320 ^ (crc >> 1)
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -326,7 +377,10 @@ fn structural_lies_are_refused() {
     bomb[16..24].copy_from_slice(&[0, 0, 0xEA, 0x60, 0, 0, 0xEA, 0x60]);
     let crc = crc32(&[&bomb[12..29]]);
     bomb[29..33].copy_from_slice(&crc.to_be_bytes());
-    assert_eq!(check(&bomb).unwrap_err().reason, RefusalReason::TooManyPixels);
+    assert_eq!(
+        check(&bomb).unwrap_err().reason,
+        RefusalReason::TooManyPixels
+    );
     // A wrong CRC.
     let mut bad_crc = png.clone();
     bad_crc[30] ^= 1;
@@ -336,13 +390,19 @@ fn structural_lies_are_refused() {
     inflated[16..24].copy_from_slice(&[0, 0, 0x07, 0xD0, 0, 0, 0x07, 0xD0]);
     let crc = crc32(&[&inflated[12..29]]);
     inflated[29..33].copy_from_slice(&crc.to_be_bytes());
-    assert_eq!(check(&inflated).unwrap_err().reason, RefusalReason::Truncated);
+    assert_eq!(
+        check(&inflated).unwrap_err().reason,
+        RefusalReason::Truncated
+    );
     // A GIF whose canvas width bytes open a JavaScript comment.
     let mut gif = fixture("still.gif");
     gif[6..8].copy_from_slice(b"/*");
     assert_eq!(check(&gif).unwrap_err().reason, RefusalReason::Script);
     // A shop with a smaller size limit.
-    let small = UploadLimits { max_bytes: 100, ..UploadLimits::default() };
+    let small = UploadLimits {
+        max_bytes: 100,
+        ..UploadLimits::default()
+    };
     let refusal = check_upload(&fixture("gps_rotated.jpg"), &small).unwrap_err();
     assert_eq!(refusal.reason, RefusalReason::TooLarge);
 }

@@ -41,10 +41,18 @@ fn dev_benchmark_has_no_false_allow_refused_image_or_gps_left() {
         .collect();
     files.sort();
     assert!(files.len() > 50, "the dev set looks incomplete");
-    let mut args = vec!["--json".as_ref(), "--clean-to".as_ref(), clean_dir.as_os_str()];
+    let mut args = vec![
+        "--json".as_ref(),
+        "--clean-to".as_ref(),
+        clean_dir.as_os_str(),
+    ];
     args.extend(files.iter().map(|f| f.as_os_str()));
     let out = chatward(&args);
-    assert!(out.status.success(), "chatward check failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "chatward check failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let lines = String::from_utf8(out.stdout).expect("UTF-8 output");
     assert_eq!(lines.lines().count(), files.len(), "one line per file");
     let jsonl = tmp.path().join("out.jsonl");
@@ -60,11 +68,19 @@ fn dev_benchmark_has_no_false_allow_refused_image_or_gps_left() {
         .output()
         .expect("run score.py");
     let report: serde_json::Value = serde_json::from_slice(&score.stdout).unwrap_or_else(|e| {
-        panic!("score.py output is not JSON ({e}): {}", String::from_utf8_lossy(&score.stderr))
+        panic!(
+            "score.py output is not JSON ({e}): {}",
+            String::from_utf8_lossy(&score.stderr)
+        )
     });
     let figure = &report["figure"];
     eprintln!("{}", String::from_utf8_lossy(&score.stderr).trim());
-    for key in ["false_allows", "false_blocks", "gps_leaks", "cleaned_failed"] {
+    for key in [
+        "false_allows",
+        "false_blocks",
+        "gps_leaks",
+        "cleaned_failed",
+    ] {
         assert_eq!(figure[key], 0, "{key} in {figure}");
     }
     assert!(score.status.success(), "score.py --strict failed: {figure}");
@@ -79,7 +95,10 @@ fn unreadable_files_fail_the_run_but_the_others_are_judged() {
     let out = chatward(&["--json".as_ref(), text.as_os_str(), missing.as_os_str()]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("cannot read") && stderr.contains("missing.png"), "{stderr}");
+    assert!(
+        stderr.contains("cannot read") && stderr.contains("missing.png"),
+        "{stderr}"
+    );
     let line: serde_json::Value =
         serde_json::from_slice(&out.stdout).expect("one JSON line for the readable file");
     assert_eq!(line["verdict"], "block");
@@ -93,8 +112,14 @@ fn readable_output_says_why_and_what_to_do() {
     let program = tmp.path().join("photo.jpg");
     std::fs::write(&program, b"MZ\x90\x00\x03\x00\x00\x00").expect("write");
     let out = chatward(&[program.as_os_str()]);
-    assert!(out.status.success(), "a refused file is still a judged file");
+    assert!(
+        out.status.success(),
+        "a refused file is still a judged file"
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.starts_with("block "), "{stdout}");
-    assert!(stdout.contains("program") && stdout.contains("PNG or JPEG"), "{stdout}");
+    assert!(
+        stdout.contains("program") && stdout.contains("PNG or JPEG"),
+        "{stdout}"
+    );
 }

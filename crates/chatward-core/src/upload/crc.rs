@@ -65,7 +65,11 @@ mod tests {
         for &b in data {
             crc ^= u32::from(b);
             for _ in 0..8 {
-                crc = if crc & 1 == 1 { POLY ^ (crc >> 1) } else { crc >> 1 };
+                crc = if crc & 1 == 1 {
+                    POLY ^ (crc >> 1)
+                } else {
+                    crc >> 1
+                };
             }
         }
         !crc
@@ -84,7 +88,11 @@ mod tests {
         for n in 0..data.len() {
             for split in 0..=n {
                 let (a, b) = data[..n].split_at(split);
-                assert_eq!(crc.checksum(&[a, b]), naive(&data[..n]), "n={n} split={split}");
+                assert_eq!(
+                    crc.checksum(&[a, b]),
+                    naive(&data[..n]),
+                    "n={n} split={split}"
+                );
             }
         }
     }

@@ -22,7 +22,12 @@ const MAX_SCANS: usize = 500;
 struct Frame {
     width: u32,
     height: u32,
-    components: Vec<u8>,
+    /// Component id and quantisation table of each component.
+    components: Vec<(u8, u8)>,
+    /// Progressive DCT (SOF2, SOF6, SOF10, SOF14): its scans have their own rules.
+    is_progressive: bool,
+    /// Lossless (SOF3, SOF7, SOF11, SOF15): no quantisation tables, so none is missing.
+    lossless: bool,
 }
 
 /// Walks and cleans a JPEG that starts with `FF D8 FF`.
@@ -35,6 +40,8 @@ pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, Refusa
     let mut jfif: Option<[u8; 18]> = None;
     let mut adobe = false;
     let mut frame: Option<Frame> = None;
+    // Which quantisation tables a DQT defined: decoders stop at a component without one.
+    let mut tables = [false; 4];
     let mut scans = 0usize;
     let mut pos = SOI.len();
     loop {
@@ -95,7 +102,7 @@ pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, Refusa
             }
             0xE0..=0xEF | 0xFE => ledger.drop_block(body),
             0xDB => {
-                check_quantisation_tables(body)?;
+                check_quantisation_tables(body, &mut tables)?;
                 sink.extend_from_slice(segment);
             }
             0xC4 => {
@@ -105,13 +112,13 @@ pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, Refusa
             0xDD if body.len() == 2 => sink.extend_from_slice(segment),
             0xCC if body.len() % 2 == 0 => sink.extend_from_slice(segment),
             0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF if frame.is_none() => {
-                let f = read_frame(body)?;
+                let f = read_frame(marker, body)?;
                 check_pixels(f.width, f.height, limits)?;
                 frame = Some(f);
                 sink.extend_from_slice(segment);
             }
             0xDA => {
-                check_scan(body, frame.as_ref().ok_or(Corrupt)?)?;
+                check_scan(body, frame.as_ref().ok_or(Corrupt)?, &tables)?;
                 if scans == 0 {
                     out.extend_from_slice(&SOI);
                     if let Some(jfif) = &jfif {
@@ -173,50 +180,77 @@ fn entropy_end(data: &[u8], mut pos: usize) -> Result<usize, RefusalReason> {
     }
 }
 
-fn read_frame(body: &[u8]) -> Result<Frame, RefusalReason> {
+fn read_frame(marker: u8, body: &[u8]) -> Result<Frame, RefusalReason> {
     let precision = *body.first().ok_or(Corrupt)?;
     let height = u32::from(be16(body, 1).ok_or(Corrupt)?);
     let width = u32::from(be16(body, 3).ok_or(Corrupt)?);
     let count = usize::from(*body.get(5).ok_or(Corrupt)?);
-    if !(2..=16).contains(&precision) || !(1..=4).contains(&count) || body.len() != 6 + 3 * count
-    {
+    if !(2..=16).contains(&precision) || !(1..=4).contains(&count) || body.len() != 6 + 3 * count {
         return Err(Corrupt);
     }
     let mut components = Vec::with_capacity(count);
     for c in body[6..].chunks_exact(3) {
         let (h, v) = (c[1] >> 4, c[1] & 0x0F);
-        if !(1..=4).contains(&h) || !(1..=4).contains(&v) || c[2] > 3 || components.contains(&c[0])
-        {
+        if !(1..=4).contains(&h) || !(1..=4).contains(&v) || c[2] > 3 {
             return Err(Corrupt);
         }
-        components.push(c[0]);
+        if components.iter().any(|&(id, _)| id == c[0]) {
+            return Err(Corrupt);
+        }
+        components.push((c[0], c[2]));
     }
     // A zero height would be given later by a DNL marker, which browsers do not support.
     Ok(Frame {
         width,
         height,
         components,
+        is_progressive: matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE),
+        lossless: matches!(marker, 0xC3 | 0xC7 | 0xCB | 0xCF),
     })
 }
 
-fn check_scan(body: &[u8], frame: &Frame) -> Result<(), RefusalReason> {
+/// A scan header: its components exist in the frame and have quantisation tables; a
+/// progressive scan's spectral range and bit positions are ones a decoder accepts.
+fn check_scan(body: &[u8], frame: &Frame, tables: &[bool; 4]) -> Result<(), RefusalReason> {
     let count = usize::from(*body.first().ok_or(Corrupt)?);
     if !(1..=4).contains(&count) || body.len() != 1 + 2 * count + 3 {
         return Err(Corrupt);
     }
-    let known = body[1..1 + 2 * count]
-        .chunks_exact(2)
-        .all(|c| frame.components.contains(&c[0]));
-    if known { Ok(()) } else { Err(Corrupt) }
+    for c in body[1..1 + 2 * count].chunks_exact(2) {
+        let table = frame
+            .components
+            .iter()
+            .find(|&&(id, _)| id == c[0])
+            .map(|&(_, table)| table)
+            .ok_or(Corrupt)?;
+        if !tables[usize::from(table)] && !frame.lossless {
+            return Err(Corrupt);
+        }
+    }
+    let tail = &body[1 + 2 * count..];
+    let (start, end, high, low) = (tail[0], tail[1], tail[2] >> 4, tail[2] & 0x0F);
+    if frame.is_progressive {
+        let is_dc = start == 0;
+        if end > 63 || start > end || (is_dc && end != 0) || (!is_dc && count != 1) {
+            return Err(Corrupt);
+        }
+        if high > 13 || low > 13 {
+            return Err(Corrupt);
+        }
+    }
+    Ok(())
 }
 
-fn check_quantisation_tables(mut body: &[u8]) -> Result<(), RefusalReason> {
+fn check_quantisation_tables(mut body: &[u8], tables: &mut [bool; 4]) -> Result<(), RefusalReason> {
     while let Some((&pq_tq, rest)) = body.split_first() {
         let (precision, id) = (pq_tq >> 4, pq_tq & 0x0F);
         if precision > 1 || id > 3 {
             return Err(Corrupt);
         }
-        body = rest.get(64 * (usize::from(precision) + 1)..).ok_or(Corrupt)?;
+        tables[usize::from(id)] = true;
+        body = rest
+            .get(64 * (usize::from(precision) + 1)..)
+            .ok_or(Corrupt)?;
     }
     Ok(())
 }

@@ -112,8 +112,7 @@ fn block_has_gps(block: &[u8]) -> bool {
     if exif_facts(strip_exif_prefix(block)).gps || has_xmp_gps(block) {
         return true;
     }
-    let embedded = find_all(block, b"Exif\0\0")
-        .any(|i| exif_facts(&block[i + 6..]).gps);
+    let embedded = find_all(block, b"Exif\0\0").any(|i| exif_facts(&block[i + 6..]).gps);
     embedded || raw_profile(block).is_some_and(|raw| block_has_gps(&raw))
 }
 
@@ -193,12 +192,24 @@ mod tests {
     #[test]
     fn reads_orientation_and_gps_in_both_byte_orders() {
         let facts = exif_facts(&tiff_le(6, 2));
-        assert_eq!(facts, ExifFacts { gps: true, orientation: Some(6) });
+        assert_eq!(
+            facts,
+            ExifFacts {
+                gps: true,
+                orientation: Some(6)
+            }
+        );
         assert!(!exif_facts(&tiff_le(1, 0)).gps);
         let mut ledger = Ledger::default();
         ledger.drop_exif(&[b"Exif\0\0".as_slice(), &tiff_le(8, 1)].concat());
         let minimal = ledger.orientation_tiff().unwrap();
-        assert_eq!(exif_facts(&minimal), ExifFacts { gps: false, orientation: Some(8) });
+        assert_eq!(
+            exif_facts(&minimal),
+            ExifFacts {
+                gps: false,
+                orientation: Some(8)
+            }
+        );
         assert!(ledger.removed.gps && ledger.removed.metadata);
     }
 
@@ -220,7 +231,10 @@ mod tests {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        let text = format!("Raw profile type exif\0\nexif\n     {}\n{hex}\n", hex.len() / 2);
+        let text = format!(
+            "Raw profile type exif\0\nexif\n     {}\n{hex}\n",
+            hex.len() / 2
+        );
         assert!(block_has_gps(text.as_bytes()));
         let mut embedded = b"junk".to_vec();
         embedded.extend_from_slice(b"Exif\0\0");

@@ -366,7 +366,10 @@ mod tests {
             ..UploadLimits::default()
         };
         assert_eq!(check_pixels(10, 10, &limits), Ok(()));
-        assert_eq!(check_pixels(10, 11, &limits), Err(RefusalReason::TooManyPixels));
+        assert_eq!(
+            check_pixels(10, 11, &limits),
+            Err(RefusalReason::TooManyPixels)
+        );
         assert_eq!(check_pixels(0, 11, &limits), Err(RefusalReason::Corrupt));
     }
 

@@ -33,11 +33,15 @@ const FIRST: [bool; 256] = {
 
 /// The offset of the first payload marker in `data`, if any.
 pub(super) fn find(data: &[u8]) -> Option<usize> {
-    data.iter()
-        .enumerate()
-        .filter(|&(_, &b)| FIRST[b as usize])
-        .map(|(i, _)| i)
-        .find(|&i| is_marker_at(&data[i..]))
+    let mut i = 0;
+    while let Some(skip) = data[i..].iter().position(|&b| FIRST[b as usize]) {
+        i += skip;
+        if is_marker_at(&data[i..]) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 fn is_marker_at(rest: &[u8]) -> bool {

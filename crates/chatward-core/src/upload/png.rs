@@ -25,9 +25,12 @@ const KEPT_ANCILLARY: &[&[u8; 4]] = &[
 /// Where the walk is in the chunk order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Stage {
-    BeforeIdat,
-    InIdat,
-    AfterIdat,
+    /// Header and ancillary chunks.
+    Header,
+    /// Inside the run of IDAT chunks.
+    Data,
+    /// After the last IDAT.
+    Trailer,
 }
 
 /// The APNG bookkeeping checked on the way.
@@ -46,7 +49,7 @@ pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, Refusa
     out.extend_from_slice(SIGNATURE);
     let mut pos = SIGNATURE.len();
     let mut header: Option<Header> = None;
-    let mut stage = Stage::BeforeIdat;
+    let mut stage = Stage::Header;
     let mut has_palette = false;
     let mut animation = Animation::default();
     let mut idat_bytes = 0u64;
@@ -73,8 +76,8 @@ pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, Refusa
         if header.is_none() && &kind != b"IHDR" {
             return Err(Corrupt);
         }
-        if stage == Stage::InIdat && &kind != b"IDAT" {
-            stage = Stage::AfterIdat;
+        if stage == Stage::Data && &kind != b"IDAT" {
+            stage = Stage::Trailer;
         }
         match &kind {
             b"IHDR" if header.is_none() => {
@@ -85,7 +88,7 @@ pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, Refusa
             }
             b"IEND" => {
                 let h = header.as_ref().ok_or(Corrupt)?;
-                if stage == Stage::BeforeIdat || (h.colour == 3 && !has_palette) {
+                if stage == Stage::Header || (h.colour == 3 && !has_palette) {
                     return Err(Corrupt);
                 }
                 if h.min_raw_bytes() > idat_bytes * MAX_DEFLATE_RATIO + 4096 {
@@ -112,25 +115,25 @@ pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, Refusa
                     removed: ledger.removed,
                 });
             }
-            b"PLTE" if stage == Stage::BeforeIdat && !has_palette => {
-                if length == 0 || length % 3 != 0 || length > 3 * 256 {
+            b"PLTE" if stage == Stage::Header && !has_palette => {
+                if length == 0 || !length.is_multiple_of(3) || length > 3 * 256 {
                     return Err(Corrupt);
                 }
                 has_palette = true;
                 out.extend_from_slice(chunk);
             }
-            b"IDAT" if stage <= Stage::InIdat => {
-                if stage == Stage::BeforeIdat {
+            b"IDAT" if stage <= Stage::Data => {
+                if stage == Stage::Header {
                     check_zlib_header(body)?;
                     if header.as_ref().is_some_and(|h| h.colour == 3) && !has_palette {
                         return Err(Corrupt);
                     }
                 }
-                stage = Stage::InIdat;
+                stage = Stage::Data;
                 idat_bytes += length as u64;
                 out.extend_from_slice(chunk);
             }
-            b"acTL" if stage == Stage::BeforeIdat && animation.declared_frames.is_none() => {
+            b"acTL" if stage == Stage::Header && animation.declared_frames.is_none() => {
                 let frames = be32(body, 0).ok_or(Corrupt)?;
                 if body.len() != 8 || frames == 0 {
                     return Err(Corrupt);
@@ -143,7 +146,7 @@ pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, Refusa
                 animation.frame_control(body, h, limits)?;
                 out.extend_from_slice(chunk);
             }
-            b"fdAT" if stage != Stage::BeforeIdat => {
+            b"fdAT" if stage != Stage::Header => {
                 animation.sequence(be32(body, 0).ok_or(Corrupt)?)?;
                 if body.len() < 5 {
                     return Err(Corrupt);
@@ -151,7 +154,7 @@ pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, Refusa
                 out.extend_from_slice(chunk);
             }
             b"eXIf" => ledger.drop_exif(body),
-            k if KEPT_ANCILLARY.contains(&k) && stage == Stage::BeforeIdat => {
+            k if KEPT_ANCILLARY.contains(&k) && stage == Stage::Header => {
                 out.extend_from_slice(chunk)
             }
             // Lower-case first letter: ancillary, safe to drop (text, time, private).
@@ -250,8 +253,7 @@ impl Animation {
         let fits = |offset: u32, size: u32, canvas: u32| {
             offset.checked_add(size).is_some_and(|end| end <= canvas)
         };
-        if !fits(x, w, header.width) || !fits(y, h, header.height) || body[24] > 2 || body[25] > 1
-        {
+        if !fits(x, w, header.width) || !fits(y, h, header.height) || body[24] > 2 || body[25] > 1 {
             return Err(Corrupt);
         }
         self.frame_controls += 1;

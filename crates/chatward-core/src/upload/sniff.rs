@@ -96,7 +96,11 @@ const SIGNATURES: &[Signature] = &[
     foreign(&[(0x8001, b"CD001")], Archive, "iso"),
     // Documents.
     foreign(&[(0, b"%PDF")], Document, "pdf"),
-    foreign(&[(0, b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")], Document, "ole2"),
+    foreign(
+        &[(0, b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")],
+        Document,
+        "ole2",
+    ),
     foreign(&[(0, b"{\\rtf")], Document, "rtf"),
     foreign(&[(0, b"%!PS")], Document, "postscript"),
     foreign(&[(0, b"AT&TFORM")], Document, "djvu"),
@@ -258,8 +262,7 @@ fn sniff_text(data: &[u8]) -> Sniffed {
         b"on error",
         b"createobject",
     ];
-    if SCRIPT_OPENERS.iter().any(|o| starts(o)) || has(b"| sh") || has(b"|sh") || has(b"| bash")
-    {
+    if SCRIPT_OPENERS.iter().any(|o| starts(o)) || has(b"| sh") || has(b"|sh") || has(b"| bash") {
         return foreign(Script, "script");
     }
     foreign(Text, "text")
@@ -306,7 +309,10 @@ mod tests {
 
     #[test]
     fn accepted_formats_are_named() {
-        assert_eq!(sniff(b"\xFF\xD8\xFF\xE0"), Sniffed::Image(ImageFormat::Jpeg));
+        assert_eq!(
+            sniff(b"\xFF\xD8\xFF\xE0"),
+            Sniffed::Image(ImageFormat::Jpeg)
+        );
         assert_eq!(sniff(b"GIF87a.."), Sniffed::Image(ImageFormat::Gif));
         assert_eq!(
             sniff(b"RIFF\0\0\0\0WEBPVP8 "),
@@ -331,7 +337,11 @@ mod tests {
             (b"<?xml version='1.0'?>\n<x/>", Document, "xml"),
             (b"@echo off\r\ncurl x", Script, "script"),
             (b"Dear shop,\nmy parcel", Text, "text"),
-            (b"\0\0\0\x01\x02\x03", RefusalReason::Unrecognised, "unknown"),
+            (
+                b"\0\0\0\x01\x02\x03",
+                RefusalReason::Unrecognised,
+                "unknown",
+            ),
         ];
         for &(data, want, name) in cases {
             assert_eq!(sniff(data).name(), name, "{data:?}");
@@ -341,6 +351,9 @@ mod tests {
 
     #[test]
     fn zeroed_jpeg_start_is_not_a_jpeg() {
-        assert_eq!(reason(b"\0\0\0\xE0\0\x10JFIF"), Some(RefusalReason::Unrecognised));
+        assert_eq!(
+            reason(b"\0\0\0\xE0\0\x10JFIF"),
+            Some(RefusalReason::Unrecognised)
+        );
     }
 }
