@@ -90,12 +90,111 @@ pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, Refusa
                 if end == table_end + 2 {
                     return Err(Corrupt);
                 }
+                // A frame whose codes describe fewer pixels than it covers was cut short,
+                // even when a trailer was added after the cut.
+                let pixels = lzw_pixels(&data[table_end + 1..end], code_size)?;
+                if pixels < u64::from(w) * u64::from(h) {
+                    return Err(Truncated);
+                }
                 out.extend_from_slice(&data[pos..end]);
                 frames += 1;
                 pos = end;
             }
             _ => return Err(Corrupt),
         }
+    }
+}
+
+/// Largest LZW code width in GIF.
+const MAX_CODE_BITS: u32 = 12;
+
+/// Follows an image's LZW code stream (given as its sub-blocks) without producing pixels:
+/// checks every code is one the decoder could know and counts the pixels the codes stand
+/// for, up to the end-of-information code.
+fn lzw_pixels(sub_blocks: &[u8], min_code_size: u8) -> Result<u64, RefusalReason> {
+    let clear = 1u32 << min_code_size;
+    let end_code = clear + 1;
+    // Length of the string each code stands for; literal codes stand for one pixel.
+    let mut lengths = [1u16; 1 << MAX_CODE_BITS];
+    let mut width = u32::from(min_code_size) + 1;
+    let mut next = end_code + 1;
+    let mut previous: Option<u32> = None;
+    let mut pixels = 0u64;
+    let mut input = SubBlockBytes {
+        data: sub_blocks,
+        pos: 0,
+        left: 0,
+    };
+    let (mut bits, mut held) = (0u32, 0u32);
+    loop {
+        while held < width {
+            match input.next_byte()? {
+                Some(byte) => {
+                    bits |= u32::from(byte) << held;
+                    held += 8;
+                }
+                None => return Ok(pixels),
+            }
+        }
+        let code = bits & ((1 << width) - 1);
+        bits >>= width;
+        held -= width;
+        if code == clear {
+            width = u32::from(min_code_size) + 1;
+            next = end_code + 1;
+            previous = None;
+            continue;
+        }
+        if code == end_code {
+            return Ok(pixels);
+        }
+        let length = match previous {
+            None if code < clear => 1,
+            None => return Err(Corrupt),
+            Some(prev) => {
+                let grown = lengths[prev as usize].saturating_add(1);
+                let length = match code {
+                    c if c < next => lengths[c as usize],
+                    c if c == next => grown,
+                    _ => return Err(Corrupt),
+                };
+                if next < 1 << MAX_CODE_BITS {
+                    lengths[next as usize] = grown;
+                    next += 1;
+                    if next == 1 << width && width < MAX_CODE_BITS {
+                        width += 1;
+                    }
+                }
+                length
+            }
+        };
+        pixels += u64::from(length);
+        previous = Some(code);
+    }
+}
+
+/// The data bytes of a run of sub-blocks, one at a time.
+struct SubBlockBytes<'a> {
+    data: &'a [u8],
+    pos: usize,
+    left: usize,
+}
+
+impl SubBlockBytes<'_> {
+    /// The next data byte; `None` at the terminating empty sub-block.
+    fn next_byte(&mut self) -> Result<Option<u8>, RefusalReason> {
+        while self.left == 0 {
+            let size = usize::from(*self.data.get(self.pos).ok_or(Truncated)?);
+            if size == 0 {
+                return Ok(None);
+            }
+            self.left = size;
+            self.pos += 1;
+        }
+        let byte = *self.data.get(self.pos).ok_or(Truncated)?;
+        self.pos += 1;
+        self.left -= 1;
+        Ok(Some(byte))
     }
 }
 
@@ -129,4 +228,44 @@ fn is_looping(subs: &[u8]) -> bool {
         && matches!(&subs[1..12], b"NETSCAPE2.0" | b"ANIMEXTS1.0")
         && subs[12] == 3
         && subs[13] == 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The 10×10 sample image of "What's in a GIF" (Matthew Flickinger): minimum code size
+    /// 2, one 22-byte sub-block, 100 pixels.
+    const SAMPLE: [u8; 24] = [
+        0x16, 0x8C, 0x2D, 0x99, 0x87, 0x2A, 0x1C, 0xDC, 0x33, 0xA0, 0x02, 0x75, 0xEC, 0x95, 0xFA,
+        0xA8, 0xDE, 0x60, 0x8C, 0x04, 0x91, 0x4C, 0x01, 0x00,
+    ];
+
+    #[test]
+    fn counts_the_pixels_an_lzw_stream_stands_for() {
+        assert_eq!(lzw_pixels(&SAMPLE, 2), Ok(100));
+    }
+
+    #[test]
+    fn a_stream_cut_and_re_terminated_stands_for_fewer_pixels() {
+        let mut cut = SAMPLE[..12].to_vec();
+        cut[0] = 11;
+        cut.push(0);
+        assert!(lzw_pixels(&cut, 2).is_ok_and(|n| n < 100));
+    }
+
+    #[test]
+    fn codes_the_decoder_cannot_know_are_corrupt() {
+        // Clear (4), then code 7: beyond the first free entry (6) with nothing before it.
+        assert_eq!(lzw_pixels(&[1, 0b111_100, 0], 2), Err(Corrupt));
+    }
+
+    #[test]
+    fn canvas_width_that_opens_a_script_comment_is_refused() {
+        let gif = b"GIF89a/*\x01\x00\x00\x00\x00,\0\0\0\0\x01\0\x01\0\0\x02\x02\x44\x01\0;";
+        assert!(matches!(
+            clean(gif, &UploadLimits::default()),
+            Err(RefusalReason::Script)
+        ));
+    }
 }
