@@ -44,6 +44,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     // Logs go to stderr: stdout carries only the "listening" lines that scripts parse.
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("CHATWARD_LOG").unwrap_or_else(|_| {
                 tracing_subscriber::EnvFilter::new("chatward_server=info,tower_http=warn")

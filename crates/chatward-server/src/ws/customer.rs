@@ -240,10 +240,14 @@ where
 }
 
 /// Sends the reader's answers and the conversation's live events until either ends.
+///
+/// Live entries up to `replayed` were already sent by a replay and are skipped. Entries of
+/// concurrent writers may arrive slightly out of `seq` order, so the boundary only moves
+/// with a replay, never with a live entry; the pane orders and de-duplicates by `seq`.
 async fn write_loop<W>(
     state: &AppState,
     conversation: &str,
-    mut high: u64,
+    mut replayed: u64,
     mut sink: W,
     mut inbox: mpsc::Receiver<CustomerEvent>,
     mut feed: broadcast::Receiver<Arc<CustomerEvent>>,
@@ -258,18 +262,14 @@ async fn write_loop<W>(
             },
             event = feed.recv() => match event {
                 Ok(event) => match &*event {
-                    CustomerEvent::Entry { entry } if entry.seq <= high => Ok(()),
-                    CustomerEvent::Entry { entry } => {
-                        high = entry.seq;
-                        send_json(&mut sink, &*event).await
-                    }
+                    CustomerEvent::Entry { entry } if entry.seq <= replayed => Ok(()),
                     _ => send_json(&mut sink, &*event).await,
                 },
                 Err(broadcast::error::RecvError::Lagged(missed)) => {
                     // Too slow to keep up live: catch up from storage instead.
                     tracing::debug!(missed, "customer feed lagged, replaying");
-                    match replay(state, conversation, high, &mut sink).await {
-                        Ok(Some(seq)) => { high = seq; Ok(()) }
+                    match replay(state, conversation, replayed, &mut sink).await {
+                        Ok(Some(seq)) => { replayed = seq; Ok(()) }
                         Ok(None) => break,
                         Err(error) => { tracing::error!(%error, "customer catch-up failed"); break }
                     }
@@ -415,6 +415,14 @@ impl Session {
         tracing::debug!(%conversation, seq, len = text.len(), is_new = appended.is_new, "customer message");
         if appended.is_new {
             let hub = &self.state.hub;
+            // Every customer connection of the conversation (this one included) gets the
+            // stored entry; the pane settles its pending copy with it.
+            hub.to_customer(
+                &conversation,
+                CustomerEvent::Entry {
+                    entry: appended.entry.clone(),
+                },
+            );
             hub.to_operators(
                 None,
                 OperatorEvent::Entry {
