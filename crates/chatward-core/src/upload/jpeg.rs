@@ -269,3 +269,63 @@ fn check_huffman_tables(mut body: &[u8]) -> Result<(), RefusalReason> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entropy_data_ends_at_the_first_real_marker() {
+        // Stuffed zero, a restart marker and a fill byte belong to the data.
+        let data = b"\x12\xFF\x00\x34\xFF\xD3\x56\xFF\xFF\xD9";
+        assert_eq!(entropy_end(data, 0), Ok(8));
+        assert_eq!(entropy_end(b"\x12\x34", 0), Err(Truncated));
+        assert_eq!(entropy_end(b"\x12\xFF", 0), Err(Truncated));
+    }
+
+    #[test]
+    fn only_known_segments_are_read() {
+        for marker in [0xC0, 0xC2, 0xC4, 0xDA, 0xDB, 0xDD, 0xE1, 0xFE] {
+            assert!(is_segment(marker), "{marker:02X}");
+        }
+        for marker in [0x00, 0x01, 0xC8, 0xD0, 0xD8, 0xDC, 0xDE, 0xF7] {
+            assert!(!is_segment(marker), "{marker:02X}");
+        }
+    }
+
+    #[test]
+    fn tables_must_fill_their_segment_exactly() {
+        let mut tables = [false; 4];
+        let mut dqt = vec![0x01];
+        dqt.extend([1u8; 64]);
+        assert_eq!(check_quantisation_tables(&dqt, &mut tables), Ok(()));
+        assert_eq!(tables, [false, true, false, false]);
+        assert_eq!(
+            check_quantisation_tables(&dqt[..60], &mut tables),
+            Err(Corrupt)
+        );
+        let mut dht = vec![0x10, 0, 2];
+        dht.extend([0u8; 14]);
+        dht.extend([7, 8]);
+        assert_eq!(check_huffman_tables(&dht), Ok(()));
+        assert_eq!(check_huffman_tables(&dht[..18]), Err(Corrupt));
+    }
+
+    #[test]
+    fn a_scan_needs_known_components_with_tables() {
+        let frame = read_frame(0xC0, b"\x08\0\x10\0\x10\x01\x01\x11\x00").unwrap();
+        assert_eq!((frame.width, frame.height), (16, 16));
+        let scan = b"\x01\x01\x00\x00\x3F\x00";
+        assert_eq!(check_scan(scan, &frame, &[true; 4]), Ok(()));
+        assert_eq!(check_scan(scan, &frame, &[false; 4]), Err(Corrupt));
+        assert_eq!(
+            check_scan(b"\x01\x02\x00\x00\x3F\x00", &frame, &[true; 4]),
+            Err(Corrupt)
+        );
+        let progressive = read_frame(0xC2, b"\x08\0\x10\0\x10\x01\x01\x11\x00").unwrap();
+        assert_eq!(
+            check_scan(b"\x01\x01\x00\x00\x05\x00", &progressive, &[true; 4]),
+            Err(Corrupt)
+        );
+    }
+}

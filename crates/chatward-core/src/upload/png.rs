@@ -123,11 +123,15 @@ pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, Refusa
                 out.extend_from_slice(chunk);
             }
             b"IDAT" if stage <= Stage::Data => {
-                if stage == Stage::Header {
+                if stage == Stage::Header
+                    && header.as_ref().is_some_and(|h| h.colour == 3)
+                    && !has_palette
+                {
+                    return Err(Corrupt);
+                }
+                // The zlib header opens the first IDAT that holds data (empty ones are legal).
+                if idat_bytes == 0 && !body.is_empty() {
                     check_zlib_header(body)?;
-                    if header.as_ref().is_some_and(|h| h.colour == 3) && !has_palette {
-                        return Err(Corrupt);
-                    }
                 }
                 stage = Stage::Data;
                 idat_bytes += length as u64;
@@ -265,5 +269,44 @@ impl Animation {
             Some(n) if n != self.frame_controls => Err(Corrupt),
             _ => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ihdr(width: u32, height: u32, depth: u8, colour: u8) -> Vec<u8> {
+        let mut b = width.to_be_bytes().to_vec();
+        b.extend(height.to_be_bytes());
+        b.extend([depth, colour, 0, 0, 0]);
+        b
+    }
+
+    #[test]
+    fn header_combinations_follow_the_spec() {
+        assert!(read_header(&ihdr(1, 1, 8, 6)).is_ok());
+        assert!(read_header(&ihdr(1, 1, 16, 3)).is_err());
+        assert!(read_header(&ihdr(1, 1, 4, 2)).is_err());
+        assert!(read_header(&ihdr(1, 1, 8, 5)).is_err());
+        assert!(read_header(&ihdr(0x8000_0000, 1, 8, 0)).is_err());
+        assert!(read_header(&ihdr(1, 1, 8, 0)[..12]).is_err());
+    }
+
+    #[test]
+    fn raw_size_bound_counts_bits_per_row() {
+        let h = read_header(&ihdr(9, 2, 1, 0)).unwrap();
+        assert_eq!(h.min_raw_bytes(), 4);
+        let h = read_header(&ihdr(10, 10, 16, 6)).unwrap();
+        assert_eq!(h.min_raw_bytes(), 800);
+    }
+
+    #[test]
+    fn zlib_header_is_checked() {
+        assert_eq!(check_zlib_header(b"\x78\x9C"), Ok(()));
+        assert_eq!(check_zlib_header(b"\x78\x01"), Ok(()));
+        assert_eq!(check_zlib_header(b"\x78\x9D"), Err(Corrupt));
+        assert_eq!(check_zlib_header(b"\x79\x9C"), Err(Corrupt));
+        assert_eq!(check_zlib_header(b"\x78"), Err(Corrupt));
     }
 }

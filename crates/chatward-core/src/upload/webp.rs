@@ -288,3 +288,65 @@ fn check_alpha(body: &[u8]) -> Result<(), RefusalReason> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bitstream_headers_give_the_size() {
+        // Key frame, version 0, shown, first partition 18 bytes; 16×12.
+        let mut vp8 = b"\x50\x02\x00\x9D\x01\x2A\x10\x00\x0C\x00".to_vec();
+        vp8.resize(10 + 18, 0);
+        let chunk = Chunk {
+            code: b"VP8 ",
+            body: &vp8,
+        };
+        assert_eq!(bitstream_size(chunk), Ok((16, 12)));
+        let short = Chunk {
+            code: b"VP8 ",
+            body: &vp8[..27],
+        };
+        assert_eq!(bitstream_size(short), Err(Corrupt));
+        let not_key = Chunk {
+            code: b"VP8 ",
+            body: b"\x51\x02\x00\x9D\x01\x2A\x10\x00\x0C\x00",
+        };
+        assert_eq!(bitstream_size(not_key), Err(Corrupt));
+        // VP8L: 0x2F, then 14 bits width-1 (15), 14 bits height-1 (11), alpha, version 0.
+        let bits: u32 = 15 | (11 << 14);
+        let mut vp8l = vec![0x2F];
+        vp8l.extend(bits.to_le_bytes());
+        vp8l.push(0);
+        let chunk = Chunk {
+            code: b"VP8L",
+            body: &vp8l,
+        };
+        assert_eq!(bitstream_size(chunk), Ok((16, 12)));
+        vp8l[4] |= 0x20;
+        let chunk = Chunk {
+            code: b"VP8L",
+            body: &vp8l,
+        };
+        assert_eq!(bitstream_size(chunk), Err(Corrupt));
+    }
+
+    #[test]
+    fn chunks_are_read_with_padding_and_bounds() {
+        let data = b"ABCD\x03\0\0\0xyz\0EFGH\x01\0\0\0q";
+        let read: Vec<_> = chunks(data).map(|c| c.map(|c| (*c.code, c.body))).collect();
+        assert_eq!(
+            read,
+            vec![Ok((*b"ABCD", &b"xyz"[..])), Ok((*b"EFGH", &b"q"[..]))]
+        );
+        assert!(chunks(b"ABCD\x09\0\0\0xyz").any(|c| c.is_err()));
+    }
+
+    #[test]
+    fn alpha_header_is_checked() {
+        assert_eq!(check_alpha(b"\x01\x00"), Ok(()));
+        assert_eq!(check_alpha(b"\x02\x00"), Err(Corrupt));
+        assert_eq!(check_alpha(b"\x40\x00"), Err(Corrupt));
+        assert_eq!(check_alpha(b"\x00"), Err(Corrupt));
+    }
+}
