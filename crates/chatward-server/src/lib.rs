@@ -18,7 +18,7 @@ pub mod store;
 mod auth;
 mod error;
 mod http;
-mod ws;
+pub mod ws;
 
 use std::path::Path;
 

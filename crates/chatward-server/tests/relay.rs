@@ -16,6 +16,9 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
+#[path = "relay/sessions.rs"]
+mod sessions;
+
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 const OPERATOR: &str = "ada";
