@@ -27,6 +27,31 @@ const PASSWORD: &str = "correct horse battery";
 /// Upper bound for waiting on a frame, so a missing frame fails the test instead of hanging.
 const PATIENCE: Duration = Duration::from_secs(10);
 
+/// The database for one test: a SQLite file in `dir`, or, when `CHATWARD_TEST_POSTGRES`
+/// holds a PostgreSQL URL (of a database the user may `CREATE DATABASE` from), a fresh
+/// database on that server, so the same tests prove both backends.
+async fn test_database(dir: &std::path::Path) -> String {
+    let Ok(admin_url) = std::env::var("CHATWARD_TEST_POSTGRES") else {
+        return format!("sqlite://{}", dir.join("relay.db").display());
+    };
+    use sqlx::Executor as _;
+    sqlx::any::install_default_drivers();
+    // The temporary folder's name is unique, so its hash names a unique database.
+    let name = format!(
+        "chatward_test_{}",
+        &chatward_server::sha256_hex(dir.as_os_str().as_encoded_bytes())[..16]
+    );
+    let admin = sqlx::AnyPool::connect(&admin_url).await.unwrap();
+    admin
+        .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .await
+        .unwrap();
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .expect("a URL that names a database");
+    format!("{base}/{name}")
+}
+
 /// A relay serving a temporary database and static folder; stopped on drop.
 struct Relay {
     addr: SocketAddr,
@@ -53,10 +78,7 @@ impl Relay {
         std::fs::write(dist.join("pane/chatward_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
         std::fs::write(dist.join("chatward.js"), "/* loader */").unwrap();
         let file = FileConfig {
-            database: Some(format!(
-                "sqlite://{}",
-                dir.path().join("relay.db").display()
-            )),
+            database: Some(test_database(dir.path()).await),
             static_dir: Some(dist),
             ..FileConfig::default()
         };
