@@ -9,6 +9,12 @@ pub mod protocol;
 mod upload;
 
 pub use upload::{
-    CleanImage, DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, ImageFormat, Refusal, RefusalReason, Removed,
-    UploadLimits, check_upload,
+    CleanImage, DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, ImageFormat, Refusal, RefusalReason,
+    Removed, UploadLimits, check_upload,
+};
+mod detect;
+
+pub use detect::{
+    CardNetwork, Category, Confidence, Finding, OffsetMap, Offsets, ScanOptions, Scanner, checks,
+    scan,
 };

@@ -1,0 +1,1378 @@
+//! The scanning engine: splits a text into words once, then runs every rule over them.
+
+use super::checksum as ck;
+use super::words as w;
+use super::{Category, Confidence, Finding};
+
+/// A word: a run of letters and digits, as a byte range of the text.
+#[derive(Clone, Copy, Debug)]
+struct Word {
+    start: usize,
+    end: usize,
+    /// Every byte is an ASCII digit.
+    digits: bool,
+    /// Every byte is ASCII.
+    ascii: bool,
+}
+
+/// A candidate finding before overlaps are settled.
+#[derive(Clone, Debug)]
+struct Candidate {
+    category: Category,
+    subtype: Option<&'static str>,
+    start: usize,
+    end: usize,
+    confidence: Confidence,
+}
+
+struct Ctx<'a> {
+    text: &'a str,
+    /// `text` lower-cased character by character where that keeps byte lengths equal, so
+    /// offsets in one are offsets in the other.
+    lower: String,
+    words: Vec<Word>,
+    out: Vec<Candidate>,
+}
+
+/// Finds every category in `text`.
+pub(super) fn scan(text: &str) -> Vec<Finding> {
+    let mut ctx = Ctx::new(text);
+    ctx.emails();
+    ctx.ip_addresses();
+    ctx.numbers();
+    ctx.after_keywords();
+    ctx.dates();
+    ctx.settle()
+}
+
+/// True when `word` equals `keyword`, allowing one typo (a changed, missing, extra or
+/// swapped letter) when the keyword has five bytes or more.
+fn fuzzy_eq(word: &[u8], keyword: &[u8]) -> bool {
+    if word == keyword {
+        return true;
+    }
+    if keyword.len() < 4 || (keyword.len() == 4 && word.len() < 4) {
+        return false;
+    }
+    let (a, b) = (word, keyword);
+    if keyword.len() == 4 && a.len() == b.len() {
+        // Short keywords forgive a swap of two letters only ("nmae"), not a changed one.
+        let Some(i) = a.iter().zip(b).position(|(x, y)| x != y) else {
+            return true;
+        };
+        return i + 1 < a.len() && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 2..] == b[i + 2..];
+    }
+    if a.len() == b.len() {
+        let Some(i) = a.iter().zip(b).position(|(x, y)| x != y) else {
+            return true;
+        };
+        a[i + 1..] == b[i + 1..]
+            || (i + 1 < a.len() && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 2..] == b[i + 2..])
+    } else if a.len() + 1 == b.len() || b.len() + 1 == a.len() {
+        let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
+        let i = short
+            .iter()
+            .zip(long)
+            .position(|(x, y)| x != y)
+            .unwrap_or(short.len());
+        short[i..] == long[i + 1..]
+    } else {
+        false
+    }
+}
+
+fn is_sep_gap(gap: &str, allowed: &[u8], max: usize) -> bool {
+    !gap.is_empty() && gap.len() <= max && gap.bytes().all(|b| allowed.contains(&b))
+}
+
+impl<'a> Ctx<'a> {
+    fn new(text: &'a str) -> Self {
+        let mut lower = String::with_capacity(text.len());
+        for c in text.chars() {
+            let mut l = c.to_lowercase();
+            match (l.next(), l.next()) {
+                (Some(x), None) if x.len_utf8() == c.len_utf8() => lower.push(x),
+                _ => lower.push(c),
+            }
+        }
+        let mut words = Vec::new();
+        let mut start = None;
+        for (i, c) in text.char_indices() {
+            if c.is_alphanumeric() {
+                if start.is_none() {
+                    start = Some(i);
+                }
+            } else if let Some(s) = start.take() {
+                words.push(Self::word(text, s, i));
+            }
+        }
+        if let Some(s) = start {
+            words.push(Self::word(text, s, text.len()));
+        }
+        Ctx {
+            text,
+            lower,
+            words,
+            out: Vec::new(),
+        }
+    }
+
+    fn word(text: &str, start: usize, end: usize) -> Word {
+        let bytes = &text.as_bytes()[start..end];
+        Word {
+            start,
+            end,
+            digits: bytes.iter().all(u8::is_ascii_digit),
+            ascii: bytes.is_ascii(),
+        }
+    }
+
+    fn has_digit(&self, i: usize) -> bool {
+        self.raw(i).bytes().any(|b| b.is_ascii_digit())
+    }
+
+    fn lw(&self, i: usize) -> &str {
+        &self.lower[self.words[i].start..self.words[i].end]
+    }
+
+    fn raw(&self, i: usize) -> &'a str {
+        &self.text[self.words[i].start..self.words[i].end]
+    }
+
+    /// The text between word `i` and word `i + 1`.
+    fn gap(&self, i: usize) -> &'a str {
+        let end = self.words.get(i + 1).map_or(self.text.len(), |w| w.start);
+        &self.text[self.words[i].end..end]
+    }
+
+    /// The text before word `i` back to the previous word.
+    fn gap_before(&self, i: usize) -> &'a str {
+        let start = if i == 0 { 0 } else { self.words[i - 1].end };
+        &self.text[start..self.words[i].start]
+    }
+
+    fn push(
+        &mut self,
+        category: Category,
+        subtype: Option<&'static str>,
+        start: usize,
+        end: usize,
+        confidence: Confidence,
+    ) {
+        if start < end && end <= self.text.len() {
+            self.out.push(Candidate {
+                category,
+                subtype,
+                start,
+                end,
+                confidence,
+            });
+        }
+    }
+
+    /// Whether `phrase` matches the words starting at `i`; returns the index after the last
+    /// matched word. Words of a phrase must be separated by at most three bytes.
+    fn phrase_at(&self, i: usize, phrase: &str) -> Option<usize> {
+        let mut k = i;
+        for (n, part) in phrase.split(' ').enumerate() {
+            if k >= self.words.len() {
+                return None;
+            }
+            if n > 0 && self.gap(k - 1).len() > 3 {
+                return None;
+            }
+            let word = self.lw(k);
+            if word != part
+                && (w::NEVER_FUZZY.contains(&word) || !fuzzy_eq(word.as_bytes(), part.as_bytes()))
+            {
+                return None;
+            }
+            k += 1;
+        }
+        Some(k)
+    }
+
+    /// The first phrase of `table` starting at word `i`, as the index after it (longest
+    /// phrase wins).
+    fn table_at(&self, i: usize, table: &[&str]) -> Option<usize> {
+        table.iter().filter_map(|p| self.phrase_at(i, p)).max()
+    }
+
+    /// How many words lie between the closest phrase of `table` and word `i`, looking at
+    /// most `back` words back and not across a line break.
+    fn distance_back(&self, i: usize, table: &[&str], back: usize) -> Option<usize> {
+        for dist in 0..back.min(i) {
+            let end = i - dist; // phrase must end right before word `end`
+            if self.gap_before(end).contains('\n') && dist > 0 {
+                return None;
+            }
+            for p in table {
+                let n = p.split(' ').count();
+                if n <= end {
+                    let s = end - n;
+                    if self.phrase_at(s, p) == Some(end) {
+                        return Some(dist);
+                    }
+                }
+            }
+            if self.gap_before(end).contains('\n') {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// True when the gap after word `i` ends a sentence.
+    fn sentence_ends_after(&self, i: usize) -> bool {
+        let gap = self.gap(i);
+        gap.contains('\n')
+            || gap.contains(['!', '?', ';'])
+            || (gap.starts_with('.') && (gap.len() > 1 || i + 1 >= self.words.len()))
+    }
+
+    // ----------------------------------------------------------------------------------
+    // E-mail and IP addresses: found from their punctuation.
+
+    fn emails(&mut self) {
+        let bytes = self.text.as_bytes();
+        let local = |c: u8| c.is_ascii_alphanumeric() || b"._%+-".contains(&c);
+        let domain = |c: u8| c.is_ascii_alphanumeric() || c == b'.' || c == b'-';
+        let mut from = 0;
+        while let Some(at) = bytes[from..]
+            .iter()
+            .position(|&c| c == b'@')
+            .map(|p| p + from)
+        {
+            from = at + 1;
+            let mut s = at;
+            while s > 0 && local(bytes[s - 1]) {
+                s -= 1;
+            }
+            while s < at && !bytes[s].is_ascii_alphanumeric() {
+                s += 1;
+            }
+            let mut e = at + 1;
+            while e < bytes.len() && domain(bytes[e]) {
+                e += 1;
+            }
+            while e > at + 1 && !bytes[e - 1].is_ascii_alphanumeric() {
+                e -= 1;
+            }
+            let host = &bytes[at + 1..e];
+            let Some(dot) = host.iter().rposition(|&c| c == b'.') else {
+                continue;
+            };
+            let tld = &host[dot + 1..];
+            if s < at && dot > 0 && tld.len() >= 2 && tld.iter().all(u8::is_ascii_alphabetic) {
+                self.push(Category::Email, None, s, e, Confidence::Certain);
+            }
+        }
+    }
+
+    fn ip_addresses(&mut self) {
+        let bytes = self.text.as_bytes();
+        // IPv4: four digit words joined by single dots.
+        let n = self.words.len();
+        for i in 0..n.saturating_sub(3) {
+            if !(i..i + 4).all(|k| self.words[k].digits) || !(i..i + 3).all(|k| self.gap(k) == ".")
+            {
+                continue;
+            }
+            let (s, e) = (self.words[i].start, self.words[i + 3].end);
+            let before_ok = s == 0 || !matches!(bytes[s - 1], b'.' | b'-' | b'/' | b':');
+            let after_ok = !(e + 1 < bytes.len()
+                && matches!(bytes[e], b'.' | b'-')
+                && bytes[e + 1].is_ascii_digit());
+            if before_ok
+                && after_ok
+                && ck::ipv4(&bytes[s..e])
+                && self.distance_back(i, w::LOOKALIKE, 3).is_none()
+            {
+                self.push(Category::IpAddress, Some("IPv4"), s, e, Confidence::Certain);
+            }
+        }
+        // IPv6: runs of hex digits and colons with at least two colons.
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i].is_ascii_hexdigit() || bytes[i] == b':' {
+                let s = i;
+                while i < bytes.len() && (bytes[i].is_ascii_hexdigit() || bytes[i] == b':') {
+                    i += 1;
+                }
+                let before_ok = s == 0 || !bytes[s - 1].is_ascii_alphanumeric();
+                let after_ok = i >= bytes.len() || !bytes[i].is_ascii_alphanumeric();
+                let run = &bytes[s..i];
+                if before_ok
+                    && after_ok
+                    && run.iter().filter(|&&c| c == b':').count() >= 2
+                    && ck::ipv6(run)
+                {
+                    self.push(Category::IpAddress, Some("IPv6"), s, i, Confidence::Certain);
+                }
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------------------------
+    // Numbers with structure: runs of adjacent words tried against every scheme.
+
+    fn numbers(&mut self) {
+        let n = self.words.len();
+        let mut buf = [0u8; 40];
+        for i in 0..n {
+            if !self.words[i].ascii {
+                continue;
+            }
+            let mut len = 0;
+            let mut groups: [usize; 8] = [0; 8];
+            let mut seps: [&str; 8] = [""; 8];
+            let mut j = i;
+            let mut all_digits = true;
+            let mut best_phone: Option<(usize, usize)> = None;
+            loop {
+                let word = self.words[j];
+                let bytes = &self.text.as_bytes()[word.start..word.end];
+                if !word.ascii || len + bytes.len() > buf.len() {
+                    break;
+                }
+                for &b in bytes {
+                    buf[len] = b.to_ascii_uppercase();
+                    len += 1;
+                }
+                let count = j - i;
+                groups[count] = bytes.len();
+                all_digits &= word.digits;
+                self.try_value(
+                    i,
+                    j,
+                    &buf[..len],
+                    &groups[..=count],
+                    &seps[..count],
+                    all_digits,
+                );
+                if all_digits {
+                    if let Some(len_phone) = self.phone_shape(i, &buf[..len], &seps[..count]) {
+                        best_phone = Some((j, len_phone));
+                    }
+                }
+                if count + 1 >= groups.len() || j + 1 >= n {
+                    break;
+                }
+                let gap = self.gap(j);
+                if !is_sep_gap(gap, b" -./()", 3) || gap.contains("..") {
+                    break;
+                }
+                seps[count] = gap;
+                j += 1;
+            }
+            if let Some((j, _)) = best_phone {
+                self.accept_phone(i, j);
+            }
+        }
+    }
+
+    /// The word before `i` continues the same run (so `i` is not where a value starts).
+    fn continues_before(&self, i: usize, sep: Option<&str>) -> bool {
+        if i == 0 {
+            return false;
+        }
+        let gap = self.gap_before(i);
+        let prev = self.words[i - 1];
+        match sep {
+            Some(s) => gap == s && prev.digits,
+            None => prev.ascii && is_sep_gap(gap, b"-./", 1),
+        }
+    }
+
+    /// The word after `j` continues the run with the same separator and, for grouped
+    /// numbers, the same group length.
+    fn continues_after(&self, j: usize, sep: Option<&str>, group: Option<usize>) -> bool {
+        if j + 1 >= self.words.len() {
+            return false;
+        }
+        let gap = self.gap(j);
+        let next = self.words[j + 1];
+        match sep {
+            Some(s) => gap == s && next.digits && group.is_none_or(|g| next.end - next.start == g),
+            None => next.ascii && is_sep_gap(gap, b"-./", 1),
+        }
+    }
+
+    /// Validates the compact value of words `i..=j` against every scheme with structure.
+    fn try_value(
+        &mut self,
+        i: usize,
+        j: usize,
+        v: &[u8],
+        groups: &[usize],
+        seps: &[&str],
+        all_digits: bool,
+    ) {
+        let (s, e) = (self.words[i].start, self.words[j].end);
+        let uniform_sep = seps
+            .first()
+            .copied()
+            .filter(|f| seps.iter().all(|x| x == f));
+        if !seps.is_empty() && uniform_sep.is_none() && !all_digits {
+            // Mixed separators only inside numbers like "73.678.866-E"; handled below.
+        }
+        let first_sep = seps.first().copied();
+        if self.continues_before(i, first_sep) {
+            return;
+        }
+        if all_digits {
+            self.try_digits(i, j, v, groups, uniform_sep);
+        } else {
+            self.try_alnum(i, j, v, groups, seps);
+        }
+        let _ = (s, e);
+    }
+
+    fn lookalike_wins(&self, i: usize, positive: &[&str]) -> bool {
+        match self.distance_back(i, w::LOOKALIKE, 5) {
+            None => false,
+            Some(neg) => self
+                .distance_back(i, positive, 5)
+                .is_none_or(|pos| neg <= pos),
+        }
+    }
+
+    fn try_digits(&mut self, i: usize, j: usize, v: &[u8], groups: &[usize], sep: Option<&str>) {
+        let (s, e) = (self.words[i].start, self.words[j].end);
+        let n = groups.len();
+        let group_len = (n > 1).then(|| groups[0]);
+        if self.continues_after(j, sep, group_len) && n > 1 {
+            return;
+        }
+        if n == 1 && self.continues_after(j, None, None) {
+            return;
+        }
+        // Payment cards: 4-4-4-4(-3), 4-6-5, 4-6-4, or one block.
+        if (13..=19).contains(&v.len()) {
+            let shape_ok = n == 1
+                || groups[..n - 1].iter().all(|&g| g == 4) && groups[n - 1] <= 4
+                || groups == [4, 6, 5]
+                || groups == [4, 6, 4];
+            // A trailing group of three continues a 19-digit number (gift cards), unless it
+            // is the start of a date.
+            let three_more = n > 1
+                && j + 1 < self.words.len()
+                && sep == Some(self.gap(j))
+                && self.words[j + 1].digits
+                && {
+                    let next = self.words[j + 1];
+                    next.end - next.start == 3
+                        && !self.text[next.end..].starts_with(['/', '-', '.'])
+                };
+            // Thirteen digits is also the length of an EAN barcode: only with card context.
+            let ean_length_ok = v.len() != 13 || self.distance_back(i, w::CARD, 4).is_some();
+            if shape_ok && !three_more && ean_length_ok {
+                if let Some(network) = ck::card(v) {
+                    if !self.lookalike_wins(i, w::CARD) {
+                        self.push(
+                            Category::CreditCard,
+                            Some(network.as_str()),
+                            s,
+                            e,
+                            Confidence::Certain,
+                        );
+                    }
+                }
+            }
+        }
+        let ctx = |t: &[&str]| self.distance_back(i, t, 5).is_some();
+        match v.len() {
+            9 => {
+                let dashed = groups == [3, 2, 4];
+                if ck::us_ssn(v) && (ctx(w::SSN) || (dashed && !self.lookalike_wins(i, w::SSN))) {
+                    self.push(Category::UsSsn, None, s, e, Confidence::Likely);
+                } else if ck::nl_bsn(v) && ctx(w::BSN) {
+                    self.push(
+                        Category::NationalId,
+                        Some("NL_BSN"),
+                        s,
+                        e,
+                        Confidence::Likely,
+                    );
+                }
+            }
+            11 => {
+                if ck::pl_pesel(v) && ctx(w::PESEL) {
+                    self.push(
+                        Category::NationalId,
+                        Some("PL_PESEL"),
+                        s,
+                        e,
+                        Confidence::Certain,
+                    );
+                } else if ck::lt_asmens_kodas(v) && ctx(w::LT_CODE) {
+                    self.push(
+                        Category::NationalId,
+                        Some("LT_ASMENS_KODAS"),
+                        s,
+                        e,
+                        Confidence::Certain,
+                    );
+                } else if ck::de_steuer_id(v) && ctx(w::STEUER_ID) {
+                    self.push(
+                        Category::NationalId,
+                        Some("DE_STEUER_ID"),
+                        s,
+                        e,
+                        Confidence::Certain,
+                    );
+                } else if (ck::pl_pesel(v) || ck::lt_asmens_kodas(v) || ck::de_steuer_id(v))
+                    && ctx(w::NATIONAL_ID)
+                {
+                    self.push(Category::NationalId, None, s, e, Confidence::Likely);
+                }
+            }
+            15 if ck::fr_nir(v) && !self.lookalike_wins(i, w::NATIONAL_ID) => {
+                self.push(
+                    Category::NationalId,
+                    Some("FR_NIR"),
+                    s,
+                    e,
+                    Confidence::Certain,
+                );
+            }
+            _ => {}
+        }
+    }
+
+    fn try_alnum(&mut self, i: usize, j: usize, v: &[u8], groups: &[usize], seps: &[&str]) {
+        let (s, e) = (self.words[i].start, self.words[j].end);
+        let n = groups.len();
+        if n == 1 && self.continues_after(j, None, None) {
+            return;
+        }
+        let spaces_only = seps.iter().all(|g| *g == " ");
+        // IBAN: country letters, check digits, the country's length, mod 97.
+        if v.len() >= 15
+            && v[..2].iter().all(u8::is_ascii_alphabetic)
+            && v[2..4].iter().all(u8::is_ascii_digit)
+            && spaces_only
+            && ck::iban(v)
+        {
+            let next_is_more = j + 1 < self.words.len()
+                && self.gap(j) == " "
+                && self.words[j + 1].ascii
+                && self.words[j + 1].end - self.words[j + 1].start <= 4
+                && self.words[j + 1].digits
+                && n > 1
+                && groups[n - 1] == 4;
+            if !next_is_more {
+                let country = std::str::from_utf8(&v[..2]).ok().and_then(country_name);
+                self.push(Category::Iban, country, s, e, Confidence::Certain);
+            }
+        }
+        match v.len() {
+            9 => {
+                if ck::uk_nino(v) && spaces_only && !self.lookalike_wins(i, w::NATIONAL_ID) {
+                    self.push(
+                        Category::NationalId,
+                        Some("UK_NINO"),
+                        s,
+                        e,
+                        Confidence::Certain,
+                    );
+                } else if let Some(kind) = ck::es_dni_or_nie(v) {
+                    if !self.lookalike_wins(i, w::NATIONAL_ID) {
+                        self.push(Category::NationalId, Some(kind), s, e, Confidence::Certain);
+                    }
+                }
+            }
+            15 if ck::fr_nir(v) && !self.lookalike_wins(i, w::NATIONAL_ID) => {
+                self.push(
+                    Category::NationalId,
+                    Some("FR_NIR"),
+                    s,
+                    e,
+                    Confidence::Certain,
+                );
+            }
+            16 if n == 1 && ck::it_codice_fiscale(v) => {
+                self.push(
+                    Category::NationalId,
+                    Some("IT_CODICE_FISCALE"),
+                    s,
+                    e,
+                    Confidence::Certain,
+                );
+            }
+            _ => {}
+        }
+    }
+
+    /// If words `i..=j` (all digits) look like a phone number, its digit count.
+    fn phone_shape(&self, i: usize, v: &[u8], seps: &[&str]) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        let s = self.words[i].start;
+        let plus = s > 0 && bytes[s - 1] == b'+';
+        let paren = s > 0 && bytes[s - 1] == b'(';
+        if seps.iter().any(|g| g.contains('.') && g.len() > 1) {
+            return None;
+        }
+        let len = v.len();
+        let ok = if plus {
+            (10..=15).contains(&len)
+        } else if v.starts_with(b"00") {
+            (11..=15).contains(&len) && v[2] != b'0'
+        } else if paren {
+            (10..=12).contains(&len) && seps.first().is_some_and(|g| g.starts_with(')'))
+        } else {
+            (9..=12).contains(&len)
+        };
+        ok.then_some(len)
+    }
+
+    fn accept_phone(&mut self, i: usize, j: usize) {
+        let bytes = self.text.as_bytes();
+        let mut s = self.words[i].start;
+        let e = self.words[j].end;
+        if self.continues_before(i, None) || self.continues_after(j, None, None) {
+            return;
+        }
+        // Only a whole run of digit groups is a phone number, never a part of a longer one.
+        if j + 1 < self.words.len()
+            && self.words[j + 1].digits
+            && is_sep_gap(self.gap(j), b" -./()", 3)
+        {
+            return;
+        }
+        let groups: Vec<usize> = self.words[i..=j].iter().map(|x| x.end - x.start).collect();
+        let card_like = groups.len() >= 3 && groups[..groups.len() - 1].iter().all(|&g| g == 4);
+        if i > 0
+            && self.words[i - 1].digits
+            && is_sep_gap(self.gap_before(i), b" ", 1)
+            && self.words[i - 1].end - self.words[i - 1].start <= 4
+        {
+            // Part of a longer number written in groups.
+            return;
+        }
+        let strong = s > 0 && matches!(bytes[s - 1], b'+' | b'(')
+            || bytes[s] == b'0' && bytes.get(s + 1) == Some(&b'0');
+        if s > 0 && matches!(bytes[s - 1], b'+' | b'(') {
+            s -= 1;
+        }
+        let has_context = self.distance_back(i, w::PHONE, 6).is_some();
+        let dotted = (i..j).any(|k| self.gap(k).contains('.'));
+        let lookalike = self.lookalike_wins(i, w::PHONE);
+        let grouped = j > i;
+        let confidence = if strong && !lookalike {
+            Confidence::Certain
+        } else if has_context && !lookalike {
+            Confidence::Likely
+        } else if !grouped
+            && !lookalike
+            && (10..=11).contains(&(e - s))
+            && bytes[s] == b'0'
+            && bytes[s + 1] != b'0'
+        {
+            Confidence::Possible
+        } else if grouped
+            && !dotted
+            && !card_like
+            && !lookalike
+            && (s == 0 || self.words[..i].iter().all(|x| !x.digits))
+        {
+            Confidence::Possible
+        } else {
+            return;
+        };
+        self.push(Category::Phone, None, s, e, confidence);
+    }
+
+    // ----------------------------------------------------------------------------------
+    // Values introduced by context words.
+
+    fn after_keywords(&mut self) {
+        let n = self.words.len();
+        for i in 0..n {
+            if let Some(k) = self.table_at(i, w::CVV) {
+                self.cvv_after(k);
+            }
+            if let Some(k) = self.table_at(i, w::EXPIRY) {
+                self.expiry_after(k, 4);
+            }
+            if let Some(k) = self.table_at(i, w::PASSPORT) {
+                self.passport_after(k);
+            }
+            if let Some(k) = self.table_at(i, w::PASSWORD) {
+                self.password_after(i, k);
+            }
+            if let Some(k) = self.table_at(i, w::AGE_LEAD) {
+                self.age_after(k);
+            }
+            if let Some(k) = self.table_at(i, w::NAME_STRONG) {
+                self.name_after(i, k, true);
+            } else if let Some(k) = self.table_at(i, w::NAME_WEAK) {
+                self.name_after(i, k, false);
+            }
+            if i > 0
+                && matches!(
+                    self.lw(i),
+                    "here" | "heree" | "hier" | "ici" | "aquí" | "qui"
+                )
+            {
+                self.name_before(i);
+            }
+            if let Some(k) = self.table_at(i, w::ADDRESS) {
+                self.address_after(k);
+            }
+        }
+        // An expiry date also follows a card number directly.
+        let cards: Vec<usize> = self
+            .out
+            .iter()
+            .filter(|c| c.category == Category::CreditCard)
+            .map(|c| c.end)
+            .collect();
+        for end in cards {
+            let k = self.words.partition_point(|x| x.start < end);
+            self.expiry_after(k, 2);
+        }
+    }
+
+    /// The first word holding a digit from `k` on, within `max` words and the sentence.
+    fn digit_word(&self, k: usize, max: usize) -> Option<usize> {
+        let mut i = k;
+        while i < self.words.len() && i < k + max {
+            if i > k && self.sentence_ends_after(i - 1) {
+                return None;
+            }
+            if self.has_digit(i) {
+                return Some(i);
+            }
+            i += 1;
+        }
+        None
+    }
+
+    fn cvv_after(&mut self, k: usize) {
+        let Some(i) = self.digit_word(k, 6) else {
+            return;
+        };
+        let word = self.words[i];
+        let len = word.end - word.start;
+        if word.digits
+            && (3..=4).contains(&len)
+            && !self.continues_after(i, None, None)
+            && !(i + 1 < self.words.len() && self.gap(i) == " " && self.words[i + 1].digits)
+        {
+            self.push(
+                Category::CardCvv,
+                None,
+                word.start,
+                word.end,
+                Confidence::Likely,
+            );
+        }
+    }
+
+    fn expiry_after(&mut self, k: usize, max: usize) {
+        let mut i = k;
+        while i < self.words.len() && i < k + max {
+            if let Some(end) = self.expiry_at(i) {
+                self.push(
+                    Category::CardExpiry,
+                    None,
+                    self.words[i].start,
+                    end,
+                    Confidence::Likely,
+                );
+                return;
+            }
+            if i > k && self.sentence_ends_after(i - 1) {
+                return;
+            }
+            i += 1;
+        }
+    }
+
+    /// `MM/YY`, `MM/YYYY`, `MM-YY`, `MM.YY`, `MM / YY` at word `i`: the byte end.
+    fn expiry_at(&self, i: usize) -> Option<usize> {
+        let a = self.words[i];
+        let b = *self.words.get(i + 1)?;
+        if !a.digits || !b.digits || a.end - a.start > 2 {
+            return None;
+        }
+        if i > 0 && self.words[i - 1].digits && matches!(self.gap_before(i), "/" | "-" | ".") {
+            return None;
+        }
+        let month: u32 = self.raw(i).parse().ok()?;
+        let year_len = b.end - b.start;
+        let gap = self.gap(i).trim_matches(' ');
+        let gap_ok = matches!(gap, "/" | "-" | ".") && self.gap(i).len() <= 3;
+        if !(1..=12).contains(&month) || !gap_ok || !(year_len == 2 || year_len == 4) {
+            return None;
+        }
+        if year_len == 4 && !self.raw(i + 1).starts_with("20") {
+            return None;
+        }
+        // A third part makes it a full date, not an expiry.
+        if i + 2 < self.words.len()
+            && self.words[i + 2].digits
+            && matches!(self.gap(i + 1), "/" | "-" | ".")
+        {
+            return None;
+        }
+        Some(b.end)
+    }
+
+    fn passport_after(&mut self, k: usize) {
+        let Some(i) = self.digit_word(k, 5) else {
+            return;
+        };
+        let word = self.words[i];
+        let raw = self.raw(i);
+        let len = raw.len();
+        let digit_count = raw.bytes().filter(u8::is_ascii_digit).count();
+        if word.ascii
+            && (6..=10).contains(&len)
+            && digit_count >= 1
+            && !self.continues_after(i, None, None)
+        {
+            self.push(
+                Category::Passport,
+                None,
+                word.start,
+                word.end,
+                Confidence::Likely,
+            );
+        }
+    }
+
+    fn password_after(&mut self, first: usize, k: usize) {
+        // "ww" and "pw" are too short to trust without a colon or a preceding login.
+        let bytes = self.text.as_bytes();
+        let mut i = k;
+        while i < self.words.len()
+            && i < k + 3
+            && matches!(
+                self.lw(i),
+                "is" | "ist"
+                    | "est"
+                    | "es"
+                    | "è"
+                    | "to"
+                    | "jest"
+                    | "yra"
+                    | "c"
+                    | "was"
+                    | "e"
+                    | "now"
+                    | "teraz"
+                    | "dabar"
+            )
+        {
+            i += 1;
+        }
+        let mut s = self.words.get(i.saturating_sub(1)).map_or(0, |x| x.end);
+        if i == k {
+            s = self.words[k - 1].end;
+        }
+        while s < bytes.len() && matches!(bytes[s], b' ' | b':' | b'=' | b'"' | b'\'' | b'\t') {
+            s += 1;
+        }
+        let gap_text = &self.text[self.words[k - 1].end..s];
+        if gap_text.contains('\n') || s >= bytes.len() {
+            return;
+        }
+        let mut e = s;
+        while e < bytes.len() && !bytes[e].is_ascii_whitespace() {
+            e += 1;
+        }
+        while e > s && matches!(bytes[e - 1], b'.' | b',' | b';' | b'"' | b'\'' | b')') {
+            e -= 1;
+        }
+        while !self.text.is_char_boundary(e) {
+            e += 1;
+        }
+        let value = &self.text[s..e];
+        let has_digit = value.bytes().any(|c| c.is_ascii_digit());
+        let has_symbol = value.chars().any(|c| !c.is_alphanumeric());
+        let mixed =
+            value.chars().skip(1).any(char::is_uppercase) && value.chars().any(char::is_lowercase);
+        let short_kw = self.lw(first).len() <= 3;
+        let explicit = gap_text.contains(':') || gap_text.contains('=') || i > k;
+        let is_email = value
+            .split_once('@')
+            .is_some_and(|(_, host)| host.contains('.'));
+        if value.chars().count() < 4
+            || is_email
+            || !(has_digit || has_symbol || mixed)
+            || (short_kw && !explicit && !has_digit)
+        {
+            return;
+        }
+        if value.starts_with("http") || value.chars().all(|c| c.is_ascii_digit()) && value.len() > 8
+        {
+            return;
+        }
+        self.push(Category::Password, None, s, e, Confidence::Likely);
+    }
+
+    fn age_after(&mut self, k: usize) {
+        let Some(word) = self.words.get(k).copied() else {
+            return;
+        };
+        if !word.digits || word.end - word.start > 3 {
+            return;
+        }
+        if k > 0 && self.gap(k - 1).contains(['\n', '.', ',']) {
+            return;
+        }
+        let Ok(age) = self.raw(k).parse::<u32>() else {
+            return;
+        };
+        if !(1..=120).contains(&age) {
+            return;
+        }
+        let unit = k + 1 < self.words.len()
+            && self.gap(k).len() <= 2
+            && self.table_at(k + 1, w::AGE_UNIT).is_some();
+        let english_lead = k >= 1 && matches!(self.lw(k - 1), "m" | "am" | "im");
+        let bare_end = k + 1 >= self.words.len()
+            || self.gap(k).trim_start().starts_with([',', '.', '!', ';'])
+            || (self.gap(k) == " " && matches!(self.lw(k + 1), "and" | "now" | "but" | "so"));
+        if unit || (english_lead && bare_end && age >= 13) {
+            self.push(
+                Category::Age,
+                None,
+                word.start,
+                word.end,
+                Confidence::Likely,
+            );
+        }
+    }
+
+    fn name_after(&mut self, first: usize, k: usize, strong: bool) {
+        let _ = first;
+        let mut i = k;
+        let mut taken = 0;
+        let mut end = 0;
+        let mut all_capital = true;
+        while i < self.words.len() && taken < 4 {
+            let gap = if i == k { "" } else { self.gap(i - 1) };
+            if i > k && !(gap == " " || gap == "-" || gap == "'") {
+                break;
+            }
+            if i == k {
+                let lead = self.gap(k - 1);
+                if lead.len() > 3 || lead.contains('\n') {
+                    return;
+                }
+            }
+            let word = self.lw(i);
+            let raw = self.raw(i);
+            if !raw.chars().all(char::is_alphabetic) || raw.chars().count() < 2 {
+                if taken == 0 || raw.chars().count() < 2 && raw.chars().all(char::is_alphabetic) {
+                    // Allow a single letter only as an initial "J." is rare; stop.
+                }
+                break;
+            }
+            if taken == 0 && (w::NOT_NAME.contains(&word) || w::AFTER_NAME.contains(&word)) {
+                return;
+            }
+            if taken > 0 && w::AFTER_NAME.contains(&word) && !w::NAME_PARTICLES.contains(&word) {
+                break;
+            }
+            if taken > 0 && w::NOT_NAME.contains(&word) && !w::NAME_PARTICLES.contains(&word) {
+                break;
+            }
+            if w::NAME_PARTICLES.contains(&word) {
+                // A particle only inside a name, followed by a capitalised or alphabetic word.
+                if taken == 0 || i + 1 >= self.words.len() || self.gap(i) != " " {
+                    break;
+                }
+            } else {
+                all_capital &= raw.chars().next().is_some_and(char::is_uppercase);
+                end = i;
+            }
+            taken += 1;
+            i += 1;
+        }
+        if taken == 0 || end < k {
+            return;
+        }
+        let count = end - k + 1;
+        let ends_clean = end + 1 >= self.words.len() || {
+            let g = self.gap(end);
+            g.contains([',', '.', '!', '?', ';', '\n', ')', ':'])
+                || g.trim().is_empty()
+                    && end + 1 < self.words.len()
+                    && w::AFTER_NAME.contains(&self.lw(end + 1))
+        };
+        let lower_text = !self.text.chars().any(char::is_uppercase);
+        let ok = if strong {
+            all_capital || ends_clean || count >= 2
+        } else {
+            (all_capital || lower_text) && ends_clean && (count >= 2 || all_capital)
+        };
+        if ok {
+            let confidence = if strong {
+                Confidence::Likely
+            } else {
+                Confidence::Possible
+            };
+            self.push(
+                Category::PersonName,
+                None,
+                self.words[k].start,
+                self.words[end].end,
+                confidence,
+            );
+        }
+    }
+
+    /// "Hi, Jessica Phillips here": one to three name words right before word `h`, after a
+    /// greeting or at the start of a sentence.
+    fn name_before(&mut self, h: usize) {
+        if self.gap(h - 1) != " " {
+            return;
+        }
+        let mut first = h;
+        while first > 0 && h - first < 3 {
+            let k = first - 1;
+            let raw = self.raw(k);
+            let word = self.lw(k);
+            if raw.chars().count() < 2
+                || !raw.chars().all(char::is_alphabetic)
+                || w::NOT_NAME.contains(&word)
+                || w::AFTER_NAME.contains(&word)
+            {
+                break;
+            }
+            first = k;
+            let gap = self.gap_before(k);
+            if k == 0 || gap.contains([',', '.', '!', '\n']) {
+                break;
+            }
+            if gap != " " {
+                return;
+            }
+        }
+        if first == h {
+            return;
+        }
+        let boundary = first == 0 || self.gap_before(first).contains([',', '.', '!', '\n']);
+        let capital =
+            (first..h).all(|k| self.raw(k).chars().next().is_some_and(char::is_uppercase));
+        let lower_text = !self.text.chars().any(char::is_uppercase);
+        if boundary
+            && (capital || lower_text || h - first >= 2)
+            && !(first > 0 && matches!(self.lw(first - 1), "from" | "von" | "de" | "da"))
+        {
+            self.push(
+                Category::PersonName,
+                None,
+                self.words[first].start,
+                self.words[h - 1].end,
+                Confidence::Possible,
+            );
+        }
+    }
+
+    fn address_after(&mut self, k: usize) {
+        let mut i = k;
+        // A colon within the next words marks where the address starts.
+        while i < self.words.len()
+            && i < k + 4
+            && (w::ADDRESS_FILLER.contains(&self.lw(i))
+                || !self.words[i].digits && self.gap(i).starts_with(':') && i < k + 3)
+        {
+            if self.gap(i).contains(':') {
+                i += 1;
+                break;
+            }
+            i += 1;
+        }
+        if i >= self.words.len()
+            || self.gap_before(i).contains('\n')
+                && !self
+                    .gap_before(i)
+                    .trim_start_matches([' ', ':'])
+                    .starts_with('\n')
+        {
+            return;
+        }
+        let start = self.words[i].start;
+        let mut last = i;
+        let mut has_digit = false;
+        let mut j = i;
+        while j < self.words.len() && j < i + 11 {
+            let word = self.lw(j);
+            if j > i && w::ADDRESS_TAIL.contains(&word) {
+                break;
+            }
+            has_digit |= self.raw(j).bytes().any(|b| b.is_ascii_digit());
+            last = j;
+            let gap = self.gap(j);
+            let abbreviation = gap.starts_with('.') && w::ADDRESS_ABBREVIATIONS.contains(&word);
+            // "Flat 2" or "Studio 6" on a line of its own continues on the next line.
+            let first_line = gap == "\n"
+                && j - i == 1
+                && self.words[j].digits.then_some(()).or(Some(())).is_some()
+                && self.raw(j).bytes().any(|b| b.is_ascii_digit());
+            if !first_line
+                && (gap.contains(['!', '?', ';', '(', '\n'])
+                    || (gap.starts_with('.') && !abbreviation)
+                    || gap.contains(" - "))
+            {
+                break;
+            }
+            if j + 1 < self.words.len()
+                && (self.words[j + 1].start - self.words[j].end > 3 || gap.contains("  "))
+            {
+                break;
+            }
+            j += 1;
+        }
+        let end = self.words[last].end;
+        let has_name = self.words[i..=last].iter().enumerate().any(|(n, x)| {
+            let raw = self.raw(i + n);
+            raw.chars().count() >= 3 && raw.chars().all(char::is_alphabetic) && !x.digits
+        });
+        if has_digit && has_name && end - start >= 6 {
+            self.push(
+                Category::StreetAddress,
+                None,
+                start,
+                end,
+                Confidence::Possible,
+            );
+        }
+    }
+
+    // ----------------------------------------------------------------------------------
+    // Dates of birth: any real date near a birth word.
+
+    fn dates(&mut self) {
+        let n = self.words.len();
+        let mut i = 0;
+        while i < n {
+            if let Some((last, end, year)) = self.date_at(i) {
+                let before = self.distance_back(i, w::BIRTH, 6).is_some();
+                let after = (last + 1..(last + 3).min(n)).any(|x| {
+                    matches!(
+                        self.lw(x),
+                        "geboren"
+                            | "born"
+                            | "urodzony"
+                            | "urodzona"
+                            | "nato"
+                            | "nata"
+                            | "né"
+                            | "née"
+                            | "gimiau"
+                            | "gimęs"
+                            | "gimusi"
+                    )
+                });
+                if (before || after) && (1900..=2026).contains(&year) {
+                    self.push(
+                        Category::DateOfBirth,
+                        None,
+                        self.words[i].start,
+                        end,
+                        Confidence::Likely,
+                    );
+                }
+                i = last + 1;
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    fn month_at(&self, i: usize) -> Option<u32> {
+        let word = self.lw(i);
+        w::MONTHS
+            .iter()
+            .find(|(m, _)| *m == word)
+            .map(|&(_, n)| u32::from(n))
+    }
+
+    fn number_at(&self, i: usize, max_len: usize) -> Option<u32> {
+        let word = self.words.get(i)?;
+        if !word.digits || word.end - word.start > max_len {
+            return None;
+        }
+        self.raw(i).parse().ok()
+    }
+
+    /// A date starting at word `i`: (last word, byte end, year).
+    fn date_at(&self, i: usize) -> Option<(usize, usize, u32)> {
+        let n = self.words.len();
+        let near = |a: usize| a + 1 < n && self.gap(a).len() <= 4 && !self.gap(a).contains('\n');
+        let full_year = |y: u32, len: usize| {
+            if len == 2 {
+                if y <= 26 { 2000 + y } else { 1900 + y }
+            } else {
+                y
+            }
+        };
+        let word = self.words[i];
+        if word.digits {
+            let len = word.end - word.start;
+            let a = self.number_at(i, 4)?;
+            if !near(i) {
+                return None;
+            }
+            if let Some(b) = self.number_at(i + 1, 2) {
+                // Numeric: d.m.y, m/d/y, y-m-d.
+                let sep = self.gap(i).trim();
+                if !matches!(sep, "." | "/" | "-") || !near(i + 1) || self.gap(i + 1).trim() != sep
+                {
+                    return None;
+                }
+                let c_word = self.words[i + 2];
+                let c_len = c_word.end - c_word.start;
+                let c = self.number_at(i + 2, 4)?;
+                let end = c_word.end;
+                if len == 4 && c_len <= 2 {
+                    return ck::is_valid_date(a, b, c).then_some((i + 2, end, a));
+                }
+                if len > 2 || !(c_len == 2 || c_len == 4) {
+                    return None;
+                }
+                let y = full_year(c, c_len);
+                if ck::is_valid_date(y, b, a) || ck::is_valid_date(y, a, b) {
+                    let mut end = end;
+                    let rest = &self.lower[end..];
+                    if rest.starts_with(" r.") {
+                        end += 3;
+                    }
+                    return Some((i + 2, end, y));
+                }
+                return None;
+            }
+            if len == 4 {
+                // 2006 m. rugpjūčio 24 d.
+                let mut k = i + 1;
+                if self.lw(k) == "m" {
+                    k += 1;
+                }
+                let month = self.month_at(k)?;
+                let day = self.number_at(k + 1, 2)?;
+                let mut last = k + 1;
+                if last + 1 < n && self.lw(last + 1) == "d" && self.gap(last) == " " {
+                    last += 1;
+                }
+                let mut end = self.words[last].end;
+                if self.lw(last) == "d" && self.text[end..].starts_with('.') {
+                    end += 1;
+                }
+                return ck::is_valid_date(a, month, day).then_some((last, end, a));
+            }
+            // 14 de mayo de 1980, 22. Mai 1980, 8 Feb 1961, 3rd of May 1990
+            let mut k = i + 1;
+            if matches!(self.lw(k), "de" | "of") && near(k) {
+                k += 1;
+            }
+            let month = self.month_at(k)?;
+            if !near(k) {
+                return None;
+            }
+            let mut y_at = k + 1;
+            if matches!(self.lw(y_at), "de" | "del") && near(y_at) {
+                y_at += 1;
+            }
+            let year = self
+                .number_at(y_at, 4)
+                .filter(|_| self.words[y_at].end - self.words[y_at].start == 4)?;
+            return ck::is_valid_date(year, month, a).then_some((y_at, self.words[y_at].end, year));
+        }
+        // May 23, 2005 / January 6 1977 / May 23rd 2005
+        let month = self.month_at(i)?;
+        if !near(i) {
+            return None;
+        }
+        let day_raw = self.lw(i + 1);
+        let digits_end = day_raw.bytes().take_while(u8::is_ascii_digit).count();
+        if digits_end == 0
+            || digits_end > 2
+            || !matches!(&day_raw[digits_end..], "" | "st" | "nd" | "rd" | "th")
+        {
+            return None;
+        }
+        let day: u32 = day_raw[..digits_end].parse().ok()?;
+        if !near(i + 1) {
+            return None;
+        }
+        let year = self
+            .number_at(i + 2, 4)
+            .filter(|_| self.words[i + 2].end - self.words[i + 2].start == 4)?;
+        ck::is_valid_date(year, month, day).then_some((i + 2, self.words[i + 2].end, year))
+    }
+
+    // ----------------------------------------------------------------------------------
+
+    /// Settles overlaps (higher confidence, then longer, wins) and sorts by start.
+    fn settle(mut self) -> Vec<Finding> {
+        self.out.sort_by(|a, b| {
+            b.confidence
+                .cmp(&a.confidence)
+                .then(rank(a.category).cmp(&rank(b.category)))
+                .then((b.end - b.start).cmp(&(a.end - a.start)))
+                .then(a.start.cmp(&b.start))
+        });
+        let mut kept: Vec<Candidate> = Vec::with_capacity(self.out.len());
+        for c in self.out {
+            if kept.iter().all(|k| c.end <= k.start || c.start >= k.end) {
+                kept.push(c);
+            }
+        }
+        kept.sort_by_key(|c| c.start);
+        kept.into_iter()
+            .map(|c| Finding {
+                category: c.category,
+                subtype: c.subtype,
+                range: c.start..c.end,
+                confidence: c.confidence,
+            })
+            .collect()
+    }
+}
+
+/// Which category wins a tie: the ones named by their own context words first, the
+/// generic phone number last.
+fn rank(category: Category) -> u8 {
+    match category {
+        Category::Phone => 3,
+        Category::StreetAddress | Category::PersonName => 2,
+        Category::Age => 1,
+        _ => 0,
+    }
+}
+
+/// The IBAN country code as a `'static` subtype.
+fn country_name(code: &str) -> Option<&'static str> {
+    const CODES: &[&str] = &[
+        "AD", "AE", "AL", "AT", "AZ", "BA", "BE", "BG", "BH", "BR", "BY", "CH", "CR", "CY", "CZ",
+        "DE", "DK", "DO", "EE", "EG", "ES", "FI", "FO", "FR", "GB", "GE", "GI", "GL", "GR", "GT",
+        "HR", "HU", "IE", "IL", "IQ", "IS", "IT", "JO", "KW", "KZ", "LB", "LC", "LI", "LT", "LU",
+        "LV", "MC", "MD", "ME", "MK", "MR", "MT", "MU", "NL", "NO", "PK", "PL", "PS", "PT", "QA",
+        "RO", "RS", "SA", "SC", "SE", "SI", "SK", "SM", "ST", "SV", "TL", "TN", "TR", "UA", "VA",
+        "VG", "XK",
+    ];
+    CODES.iter().copied().find(|c| c.eq_ignore_ascii_case(code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fuzzy_eq_allows_one_typo_in_long_words() {
+        assert!(fuzzy_eq(b"passsport", b"passport"));
+        assert!(fuzzy_eq(b"pasport", b"passport"));
+        assert!(fuzzy_eq(b"psasport", b"passport"));
+        assert!(fuzzy_eq(b"pessport", b"passport"));
+        assert!(!fuzzy_eq(b"cvc", b"cvv"));
+        assert!(!fuzzy_eq(b"pssprt", b"passport"));
+    }
+}
