@@ -56,6 +56,10 @@ pub struct FileLimits {
     pub max_message_chars: Option<usize>,
     /// Seconds without any frame before a WebSocket is closed.
     pub idle_timeout_secs: Option<u64>,
+    /// Frames a connection may send at once before being limited.
+    pub frame_burst: Option<u32>,
+    /// Frames per second a connection may send in the long run.
+    pub frames_per_second: Option<u32>,
 }
 
 /// One shop as written in the file.
@@ -109,6 +113,10 @@ pub struct Limits {
     pub max_message_chars: usize,
     /// A WebSocket without any frame for this long is closed.
     pub idle_timeout: Duration,
+    /// Frames a connection may send at once before being limited.
+    pub frame_burst: u32,
+    /// Frames per second a connection may send in the long run.
+    pub frames_per_second: u32,
 }
 
 impl Default for Limits {
@@ -117,6 +125,8 @@ impl Default for Limits {
             max_frame_bytes: 16 * 1024,
             max_message_chars: 2000,
             idle_timeout: Duration::from_secs(300),
+            frame_burst: 30,
+            frames_per_second: 5,
         }
     }
 }
@@ -209,6 +219,16 @@ impl FileConfig {
                 .limits
                 .idle_timeout_secs
                 .map_or(defaults.idle_timeout, Duration::from_secs),
+            frame_burst: self
+                .limits
+                .frame_burst
+                .unwrap_or(defaults.frame_burst)
+                .max(1),
+            frames_per_second: self
+                .limits
+                .frames_per_second
+                .unwrap_or(defaults.frames_per_second)
+                .max(1),
         };
         let file_shops = if self.shops.is_empty() {
             demo_shops()

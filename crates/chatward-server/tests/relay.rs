@@ -701,3 +701,19 @@ async fn static_files_carry_types_and_the_pane_csp() {
         "the loader runs in the shop's page"
     );
 }
+
+#[tokio::test]
+async fn a_flood_of_frames_is_limited() {
+    let relay = Relay::start().await;
+    let mut customer = relay.customer().await;
+    let (_, _, statement, _) = greet(&mut customer, None).await;
+    consent(&mut customer, &statement).await;
+    // Typing frames get no answer of their own, so the first answer is the limit.
+    for _ in 0..100 {
+        send(&mut customer, &CustomerFrame::Typing { active: true }).await;
+    }
+    match recv(&mut customer).await {
+        CustomerEvent::Error { code, .. } => assert_eq!(code, ErrorCode::Limited),
+        other => panic!("expected limited, got {other:?}"),
+    }
+}

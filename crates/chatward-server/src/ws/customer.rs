@@ -15,7 +15,8 @@ use futures_util::{Sink, Stream};
 use tokio::sync::{broadcast, mpsc};
 
 use super::{
-    FLUSH_TIMEOUT, Incoming, OUTBOX, is_valid_client_id, next_frame, send_json, text_problem,
+    FLUSH_TIMEOUT, FrameBudget, Incoming, LIMITED, OUTBOX, is_valid_client_id, next_frame,
+    send_json, text_problem,
 };
 use crate::auth::{random_hex, sha256_hex};
 use crate::config::Shop;
@@ -35,7 +36,15 @@ where
     W: Sink<Message> + Unpin + Send,
     R: Stream<Item = Result<Message, E>> + Unpin + Send,
 {
-    let idle = state.config.limits.idle_timeout;
+    let limits = &state.config.limits;
+    let (idle, mut budget) = (
+        limits.idle_timeout,
+        FrameBudget::new(
+            limits.frame_burst,
+            limits.frames_per_second,
+            std::time::Instant::now(),
+        ),
+    );
     let Some((conversation, last_seq)) = greet(&state, &shop, &mut sink, &mut stream).await else {
         return;
     };
@@ -64,6 +73,10 @@ where
         loop {
             let event = match next_frame::<CustomerFrame, _, _>(&mut stream, idle).await {
                 Incoming::Gone => break,
+                _ if !budget.try_take(std::time::Instant::now()) => Some(CustomerEvent::Error {
+                    code: ErrorCode::Limited,
+                    message: LIMITED.to_owned(),
+                }),
                 Incoming::Malformed => {
                     Some(bad_frame("That was not a frame the chat understands."))
                 }

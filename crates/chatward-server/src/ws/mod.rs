@@ -8,7 +8,7 @@
 pub mod customer;
 pub mod operator;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::extract::ws::{Message, Utf8Bytes, WebSocketUpgrade};
 use axum::extract::{Query, State};
@@ -145,6 +145,43 @@ where
     sink.send(Message::Text(Utf8Bytes::from(text))).await
 }
 
+/// A token bucket per connection: up to `burst` frames at once, refilled at `per_second`.
+/// Frames over the budget are answered with `error limited` and not handled.
+struct FrameBudget {
+    tokens: f64,
+    burst: f64,
+    per_second: f64,
+    last: Instant,
+}
+
+impl FrameBudget {
+    fn new(burst: u32, per_second: u32, now: Instant) -> Self {
+        let burst = f64::from(burst);
+        Self {
+            tokens: burst,
+            burst,
+            per_second: f64::from(per_second),
+            last: now,
+        }
+    }
+
+    /// Takes one frame's token; `false` when the connection is over its budget.
+    fn try_take(&mut self, now: Instant) -> bool {
+        let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
+        self.last = now;
+        self.tokens = (self.tokens + elapsed * self.per_second).min(self.burst);
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// The message of `error limited` frames.
+const LIMITED: &str = "Too many messages at once; please wait a moment.";
+
 /// Whether a client-chosen message id is acceptable: 1 to 64 printable ASCII characters.
 fn is_valid_client_id(client_id: &str) -> bool {
     (1..=64).contains(&client_id.len()) && client_id.bytes().all(|b| b.is_ascii_graphic())
@@ -166,6 +203,29 @@ fn text_problem(text: &str, max_chars: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_frame_budget_allows_a_burst_then_the_rate() {
+        let start = Instant::now();
+        let mut budget = FrameBudget::new(3, 2, start);
+        assert!((0..3).all(|_| budget.try_take(start)));
+        assert!(!budget.try_take(start), "burst used up");
+        assert!(
+            !budget.try_take(start + Duration::from_millis(400)),
+            "0.8 of a token"
+        );
+        assert!(
+            budget.try_take(start + Duration::from_millis(500)),
+            "one token after 0.5 s at 2/s"
+        );
+        assert!(!budget.try_take(start + Duration::from_millis(500)));
+        let later = start + Duration::from_secs(60);
+        assert_eq!(
+            (0..10).filter(|_| budget.try_take(later)).count(),
+            3,
+            "refill stops at the burst"
+        );
+    }
 
     #[test]
     fn client_ids_are_short_printable_ascii() {

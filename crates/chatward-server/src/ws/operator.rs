@@ -8,7 +8,8 @@ use futures_util::{Sink, Stream};
 use tokio::sync::{broadcast, mpsc};
 
 use super::{
-    FLUSH_TIMEOUT, Incoming, OUTBOX, is_valid_client_id, next_frame, send_json, text_problem,
+    FLUSH_TIMEOUT, FrameBudget, Incoming, LIMITED, OUTBOX, is_valid_client_id, next_frame,
+    send_json, text_problem,
 };
 use crate::state::{AppState, OperatorBroadcast, now_millis};
 use crate::store::{OperatorAccount, StoreError};
@@ -37,7 +38,15 @@ where
         }
     }
     tracing::info!(session_id, "operator connected");
-    let idle = state.config.limits.idle_timeout;
+    let limits = &state.config.limits;
+    let (idle, mut budget) = (
+        limits.idle_timeout,
+        FrameBudget::new(
+            limits.frame_burst,
+            limits.frames_per_second,
+            std::time::Instant::now(),
+        ),
+    );
     let (outbox, inbox) = mpsc::channel::<OperatorEvent>(OUTBOX);
     let session = Session {
         state: state.clone(),
@@ -48,6 +57,9 @@ where
         loop {
             let events = match next_frame::<OperatorFrame, _, _>(&mut stream, idle).await {
                 Incoming::Gone => break,
+                _ if !budget.try_take(std::time::Instant::now()) => {
+                    vec![error(ErrorCode::Limited, LIMITED)]
+                }
                 Incoming::Malformed => vec![error(
                     ErrorCode::BadFrame,
                     "That was not an operator frame.",
