@@ -148,11 +148,13 @@ pub fn run(ws: &Workspace) -> anyhow::Result<PathBuf> {
 /// script-tag embed (`chatward.js`, an IIFE so nothing leaks into the shop page's globals)
 /// and as the npm package's ES module (`npm/index.js`).
 fn write_loaders(ws: &Workspace, dist: &Path) -> anyhow::Result<()> {
-    let read = |name: &str| {
-        fs::read_to_string(ws.path(name)).with_context(|| format!("reading {name}"))
-    };
-    let (core, embed, module) =
-        (read("loader/widget.js")?, read("loader/embed.js")?, read("loader/module.js")?);
+    let read =
+        |name: &str| fs::read_to_string(ws.path(name)).with_context(|| format!("reading {name}"));
+    let (core, embed, module) = (
+        read("loader/widget.js")?,
+        read("loader/embed.js")?,
+        read("loader/module.js")?,
+    );
     let banner = "/*! Chatward loader (MIT OR Apache-2.0) */\n";
     let classic = format!("{banner}(function () {{\n\"use strict\";\n{core}\n{embed}}})();\n");
     let esm = format!("{banner}{core}\n{module}");

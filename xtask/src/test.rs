@@ -114,7 +114,14 @@ fn native_tests(ws: &Workspace) -> anyhow::Result<()> {
     // the dev profile (it is built once with the `tools` profile).
     process::run(
         ws.cargo()
-            .args(["test", "--workspace", "--exclude", TOOLS_PACKAGE]),
+            // --no-fail-fast: one failing test binary must not hide the others' results.
+            .args([
+                "test",
+                "--no-fail-fast",
+                "--workspace",
+                "--exclude",
+                TOOLS_PACKAGE,
+            ]),
     )
 }
 
@@ -124,6 +131,7 @@ fn wasm_tests(ws: &Workspace) -> anyhow::Result<()> {
     command
         .args([
             "test",
+            "--no-fail-fast",
             "--target",
             WASM_TARGET,
             "--tests",
