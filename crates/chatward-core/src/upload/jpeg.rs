@@ -1,10 +1,9 @@
 //! JPEG: walks every segment and the entropy-coded data (stuffed `FF00` bytes, restart
 //! markers, fill bytes) to EOI, and copies only what decoding and display need.
 //!
-//! Kept: quantisation and Huffman tables, frame and scan headers, restart intervals,
-//! arithmetic-coding conditioning, the scans themselves, the ICC profile (APP2), a canonical
-//! JFIF header without thumbnail (APP0) and a canonical Adobe header (APP14, it says how to
-//! read the colours). Dropped: EXIF (its orientation is rewritten alone), XMP, IPTC,
+//! Kept: quantisation and Huffman tables, frame and scan headers, restart intervals, the
+//! scans themselves, the ICC profile (APP2), a canonical JFIF header without thumbnail
+//! (APP0) and a canonical Adobe header (APP14, it says how to read the colours). Dropped: EXIF (its orientation is rewritten alone), XMP, IPTC,
 //! comments, every other APPn segment, and everything after EOI.
 
 use super::bytes::{at, be16};
@@ -24,10 +23,8 @@ struct Frame {
     height: u32,
     /// Component id and quantisation table of each component.
     components: Vec<(u8, u8)>,
-    /// Progressive DCT (SOF2, SOF6, SOF10, SOF14): its scans have their own rules.
+    /// Progressive (SOF2): its scans have their own rules.
     is_progressive: bool,
-    /// Lossless (SOF3, SOF7, SOF11, SOF15): no quantisation tables, so none is missing.
-    lossless: bool,
 }
 
 /// Walks and cleans a JPEG that starts with `FF D8 FF`.
@@ -110,8 +107,10 @@ pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, Refusa
                 sink.extend_from_slice(segment);
             }
             0xDD if body.len() == 2 => sink.extend_from_slice(segment),
-            0xCC if body.len() % 2 == 0 => sink.extend_from_slice(segment),
-            0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF if frame.is_none() => {
+            // Browsers decode Huffman-coded baseline, extended and progressive JPEG only;
+            // lossless, hierarchical and arithmetic-coded ones would not display.
+            0xC3 | 0xC5..=0xC7 | 0xC9..=0xCF => return Err(RefusalReason::UnsupportedImage),
+            0xC0..=0xC2 if frame.is_none() => {
                 let f = read_frame(marker, body)?;
                 check_pixels(f.width, f.height, limits)?;
                 frame = Some(f);
@@ -185,7 +184,11 @@ fn read_frame(marker: u8, body: &[u8]) -> Result<Frame, RefusalReason> {
     let height = u32::from(be16(body, 1).ok_or(Corrupt)?);
     let width = u32::from(be16(body, 3).ok_or(Corrupt)?);
     let count = usize::from(*body.get(5).ok_or(Corrupt)?);
-    if !(2..=16).contains(&precision) || !(1..=4).contains(&count) || body.len() != 6 + 3 * count {
+    // 12-bit samples are valid JPEG, but browsers show 8-bit only.
+    if precision == 12 {
+        return Err(RefusalReason::UnsupportedImage);
+    }
+    if precision != 8 || !(1..=4).contains(&count) || body.len() != 6 + 3 * count {
         return Err(Corrupt);
     }
     let mut components = Vec::with_capacity(count);
@@ -204,8 +207,7 @@ fn read_frame(marker: u8, body: &[u8]) -> Result<Frame, RefusalReason> {
         width,
         height,
         components,
-        is_progressive: matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE),
-        lossless: matches!(marker, 0xC3 | 0xC7 | 0xCB | 0xCF),
+        is_progressive: marker == 0xC2,
     })
 }
 
@@ -223,7 +225,7 @@ fn check_scan(body: &[u8], frame: &Frame, tables: &[bool; 4]) -> Result<(), Refu
             .find(|&&(id, _)| id == c[0])
             .map(|&(_, table)| table)
             .ok_or(Corrupt)?;
-        if !tables[usize::from(table)] && !frame.lossless {
+        if !tables[usize::from(table)] {
             return Err(Corrupt);
         }
     }

@@ -13,8 +13,10 @@ const EXACT: &[&[u8]] = &[
     b"7z\xbc\xaf\x27\x1c",
 ];
 
-/// Markers after `<`, matched without regard to ASCII case: PHP, HTML and SVG openers.
-const TAGS: &[&[u8]] = &[b"?php", b"script", b"html", b"svg"];
+/// Tag names after `<`: a marker in lower case as written, or in any case when followed by
+/// white space, `/` or `>` as in real markup. Matching any case without that would find
+/// `<sVg` by chance in about one 8 MB picture in seventy.
+const TAGS: &[&[u8]] = &[b"script", b"html", b"svg"];
 
 /// How far a PHP short echo tag `<?=` may be from its closing `?>`.
 const ECHO_SPAN: usize = 512;
@@ -46,22 +48,48 @@ pub(super) fn find(data: &[u8]) -> Option<usize> {
 
 fn is_marker_at(rest: &[u8]) -> bool {
     match rest[0] {
-        b'<' => {
-            let after = &rest[1..];
-            TAGS.iter().any(|tag| {
-                after
-                    .get(..tag.len())
-                    .is_some_and(|head| head.eq_ignore_ascii_case(tag))
-            }) || (after.starts_with(b"?=") && closes_echo(&after[2..]))
-        }
+        b'<' => is_tag(&rest[1..]),
         0x7F => is_elf(rest),
         _ => EXACT.iter().any(|m| rest.starts_with(m)),
     }
 }
 
-fn closes_echo(rest: &[u8]) -> bool {
-    let span = &rest[..rest.len().min(ECHO_SPAN + 2)];
-    span.windows(2).any(|w| w == b"?>")
+/// What follows a `<`: a PHP opening or echo tag, or an HTML or SVG element.
+fn is_tag(after: &[u8]) -> bool {
+    let starts_ci = |word: &[u8]| {
+        after
+            .get(..word.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(word))
+    };
+    if starts_ci(b"?php") {
+        return true;
+    }
+    if let Some(code) = after.strip_prefix(b"?=") {
+        return closes_echo(code);
+    }
+    TAGS.iter().any(|tag| {
+        after.starts_with(tag)
+            || (starts_ci(tag)
+                && after.get(tag.len()).is_some_and(|&b| {
+                    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C | b'/' | b'>')
+                }))
+    })
+}
+
+/// A `?>` within [`ECHO_SPAN`] bytes, with no control bytes before it. PHP refuses control
+/// bytes in code, and compressed pixel data holds `<?=` and `?>` near each other by chance
+/// (about once in 10 MB of PNG data) but almost never without control bytes between.
+fn closes_echo(code: &[u8]) -> bool {
+    let span = &code[..code.len().min(ECHO_SPAN + 2)];
+    for (i, &b) in span.iter().enumerate() {
+        if b == b'?' && span.get(i + 1) == Some(&b'>') {
+            return true;
+        }
+        if b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') || b == 0x7F {
+            return false;
+        }
+    }
+    false
 }
 
 fn is_elf(rest: &[u8]) -> bool {
@@ -83,6 +111,8 @@ mod tests {
             b"<html>",
             b"<svg/onload=x>",
             b"<?= `id` ?>",
+            b"<?=$_GET[0]($_POST[1]);?>",
+            b"<SVG/onload=x>",
             b"\x7fELF\x02\x01\x01\x00",
             b"Rar!\x1a\x07\x00",
             b"7z\xbc\xaf\x27\x1c",
@@ -103,6 +133,9 @@ mod tests {
             b"<",
             b"PK\x03",
             b"<?= never closed",
+            b"<?=\x8d\xee;\x01\x02?>",
+            b"<sVg\x8d",
+            b"<HTMLx",
             b"\x7fELF\x03\x01\x01",
             b"<scrip",
             b"a perfectly ordinary comment",
