@@ -17,12 +17,22 @@ const EOI: [u8; 2] = [0xFF, 0xD9];
 /// Progressive files use about ten scans; thousands of tiny scans only make a decoder work.
 const MAX_SCANS: usize = 500;
 
+/// One colour component of the frame.
+#[derive(Debug, Clone, Copy)]
+struct Component {
+    id: u8,
+    /// Horizontal and vertical sampling factors.
+    h: u8,
+    v: u8,
+    /// Quantisation table.
+    table: u8,
+}
+
 /// The frame header's facts a scan header is checked against.
 struct Frame {
     width: u32,
     height: u32,
-    /// Component id and quantisation table of each component.
-    components: Vec<(u8, u8)>,
+    components: Vec<Component>,
     /// Progressive (SOF2): its scans have their own rules.
     is_progressive: bool,
 }
@@ -39,6 +49,8 @@ pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, Refusa
     let mut frame: Option<Frame> = None;
     // Which quantisation tables a DQT defined: decoders stop at a component without one.
     let mut tables = [false; 4];
+    // MCUs between restart markers (DRI); zero when there are none.
+    let mut restart_interval = 0u16;
     let mut scans = 0usize;
     let mut pos = SOI.len();
     loop {
@@ -106,7 +118,10 @@ pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, Refusa
                 check_huffman_tables(body)?;
                 sink.extend_from_slice(segment);
             }
-            0xDD if body.len() == 2 => sink.extend_from_slice(segment),
+            0xDD if body.len() == 2 => {
+                restart_interval = be16(body, 0).ok_or(Corrupt)?;
+                sink.extend_from_slice(segment);
+            }
             // Browsers decode Huffman-coded baseline, extended and progressive JPEG only;
             // lossless, hierarchical and arithmetic-coded ones would not display.
             0xC3 | 0xC5..=0xC7 | 0xC9..=0xCF => return Err(RefusalReason::UnsupportedImage),
@@ -117,7 +132,7 @@ pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, Refusa
                 sink.extend_from_slice(segment);
             }
             0xDA => {
-                check_scan(body, frame.as_ref().ok_or(Corrupt)?, &tables)?;
+                let mcus = check_scan(body, frame.as_ref().ok_or(Corrupt)?, &tables)?;
                 if scans == 0 {
                     out.extend_from_slice(&SOI);
                     if let Some(jfif) = &jfif {
@@ -134,7 +149,13 @@ pub(super) fn clean(data: &[u8], limits: &UploadLimits) -> Result<Walked, Refusa
                 if scans > MAX_SCANS {
                     return Err(Corrupt);
                 }
-                let end = entropy_end(data, pos)?;
+                let (end, restarts) = entropy_end(data, pos, restart_interval)?;
+                // With restart markers every N MCUs, a scan cut short (even with an EOI
+                // added after the cut) has too few of them.
+                if restart_interval > 0 && restarts < mcus.div_ceil(u64::from(restart_interval)) - 1
+                {
+                    return Err(Truncated);
+                }
                 out.extend_from_slice(segment);
                 out.extend_from_slice(&data[pos..end]);
                 pos = end;
@@ -160,8 +181,15 @@ fn is_segment(marker: u8) -> bool {
     matches!(marker, 0xC0..=0xC7 | 0xC9..=0xCF | 0xDA | 0xDB | 0xDD | 0xE0..=0xEF | 0xFE)
 }
 
-/// The offset of the marker that ends the entropy-coded data starting at `pos`.
-fn entropy_end(data: &[u8], mut pos: usize) -> Result<usize, RefusalReason> {
+/// The offset of the marker that ends the entropy-coded data starting at `pos`, and how many
+/// restart markers it held. Restart markers count RST0 to RST7 and round again, and only
+/// appear when a restart interval is set.
+fn entropy_end(
+    data: &[u8],
+    mut pos: usize,
+    restart_interval: u16,
+) -> Result<(usize, u64), RefusalReason> {
+    let mut restarts = 0u64;
     loop {
         let ff = pos
             + data
@@ -172,9 +200,16 @@ fn entropy_end(data: &[u8], mut pos: usize) -> Result<usize, RefusalReason> {
             None => return Err(Truncated),
             // Stuffed zero and restart markers belong to the data; FF FF is fill before a
             // marker, looked at again from the second FF.
-            Some(0x00 | 0xD0..=0xD7) => pos = ff + 2,
+            Some(0x00) => pos = ff + 2,
+            Some(&rst @ 0xD0..=0xD7) => {
+                if restart_interval == 0 || u64::from(rst - 0xD0) != restarts % 8 {
+                    return Err(Corrupt);
+                }
+                restarts += 1;
+                pos = ff + 2;
+            }
             Some(0xFF) => pos = ff + 1,
-            Some(_) => return Ok(ff),
+            Some(_) => return Ok((ff, restarts)),
         }
     }
 }
@@ -197,10 +232,15 @@ fn read_frame(marker: u8, body: &[u8]) -> Result<Frame, RefusalReason> {
         if !(1..=4).contains(&h) || !(1..=4).contains(&v) || c[2] > 3 {
             return Err(Corrupt);
         }
-        if components.iter().any(|&(id, _)| id == c[0]) {
+        if components.iter().any(|k: &Component| k.id == c[0]) {
             return Err(Corrupt);
         }
-        components.push((c[0], c[2]));
+        components.push(Component {
+            id: c[0],
+            h,
+            v,
+            table: c[2],
+        });
     }
     // A zero height would be given later by a DNL marker, which browsers do not support.
     Ok(Frame {
@@ -212,22 +252,24 @@ fn read_frame(marker: u8, body: &[u8]) -> Result<Frame, RefusalReason> {
 }
 
 /// A scan header: its components exist in the frame and have quantisation tables; a
-/// progressive scan's spectral range and bit positions are ones a decoder accepts.
-fn check_scan(body: &[u8], frame: &Frame, tables: &[bool; 4]) -> Result<(), RefusalReason> {
+/// progressive scan's spectral range and bit positions are ones a decoder accepts. Returns
+/// how many MCUs the scan codes.
+fn check_scan(body: &[u8], frame: &Frame, tables: &[bool; 4]) -> Result<u64, RefusalReason> {
     let count = usize::from(*body.first().ok_or(Corrupt)?);
     if !(1..=4).contains(&count) || body.len() != 1 + 2 * count + 3 {
         return Err(Corrupt);
     }
+    let mut first = None;
     for c in body[1..1 + 2 * count].chunks_exact(2) {
-        let table = frame
+        let component = frame
             .components
             .iter()
-            .find(|&&(id, _)| id == c[0])
-            .map(|&(_, table)| table)
+            .find(|k| k.id == c[0])
             .ok_or(Corrupt)?;
-        if !tables[usize::from(table)] {
+        if !tables[usize::from(component.table)] {
             return Err(Corrupt);
         }
+        first.get_or_insert(*component);
     }
     let tail = &body[1 + 2 * count..];
     let (start, end, high, low) = (tail[0], tail[1], tail[2] >> 4, tail[2] & 0x0F);
@@ -240,7 +282,20 @@ fn check_scan(body: &[u8], frame: &Frame, tables: &[bool; 4]) -> Result<(), Refu
             return Err(Corrupt);
         }
     }
-    Ok(())
+    // MCU counts as in ITU T.81 A.2: an interleaved scan's MCU covers the largest sampling
+    // factors' 8×8 blocks; a single-component scan's MCU is one block of that component.
+    let h_max = frame.components.iter().map(|k| k.h).max().unwrap_or(1);
+    let v_max = frame.components.iter().map(|k| k.v).max().unwrap_or(1);
+    let (w, h) = (u64::from(frame.width), u64::from(frame.height));
+    let mcus = match (count, first) {
+        (1, Some(k)) => {
+            let cols = (w * u64::from(k.h)).div_ceil(u64::from(h_max)).div_ceil(8);
+            let rows = (h * u64::from(k.v)).div_ceil(u64::from(v_max)).div_ceil(8);
+            cols * rows
+        }
+        _ => w.div_ceil(8 * u64::from(h_max)) * h.div_ceil(8 * u64::from(v_max)),
+    };
+    Ok(mcus)
 }
 
 fn check_quantisation_tables(mut body: &[u8], tables: &mut [bool; 4]) -> Result<(), RefusalReason> {
@@ -257,6 +312,21 @@ fn check_quantisation_tables(mut body: &[u8], tables: &mut [bool; 4]) -> Result<
     Ok(())
 }
 
+/// Whether codes of these lengths fit: as libjpeg builds them, the next free code after
+/// each length must stay below 2^length (the all-ones code is reserved).
+fn is_prefix_code(counts: &[u8]) -> bool {
+    let mut code = 0u32;
+    let last = counts.iter().rposition(|&n| n > 0).unwrap_or(0);
+    for (i, &n) in counts.iter().enumerate().take(last + 1) {
+        code += u32::from(n);
+        if code >= 1 << (i + 1) {
+            return false;
+        }
+        code <<= 1;
+    }
+    true
+}
+
 fn check_huffman_tables(mut body: &[u8]) -> Result<(), RefusalReason> {
     while let Some((&tc_th, rest)) = body.split_first() {
         if tc_th >> 4 > 1 || tc_th & 0x0F > 3 {
@@ -264,10 +334,15 @@ fn check_huffman_tables(mut body: &[u8]) -> Result<(), RefusalReason> {
         }
         let counts = rest.get(..16).ok_or(Corrupt)?;
         let total: usize = counts.iter().map(|&n| usize::from(n)).sum();
-        if total > 256 {
+        if total > 256 || !is_prefix_code(counts) {
             return Err(Corrupt);
         }
-        body = rest.get(16 + total..).ok_or(Corrupt)?;
+        let values = rest.get(16..16 + total).ok_or(Corrupt)?;
+        // DC tables code bit counts of differences, at most 15 (11 for 8-bit samples).
+        if tc_th >> 4 == 0 && values.iter().any(|&v| v > 15) {
+            return Err(Corrupt);
+        }
+        body = &rest[16 + total..];
     }
     Ok(())
 }
@@ -279,10 +354,13 @@ mod tests {
     #[test]
     fn entropy_data_ends_at_the_first_real_marker() {
         // Stuffed zero, a restart marker and a fill byte belong to the data.
-        let data = b"\x12\xFF\x00\x34\xFF\xD3\x56\xFF\xFF\xD9";
-        assert_eq!(entropy_end(data, 0), Ok(8));
-        assert_eq!(entropy_end(b"\x12\x34", 0), Err(Truncated));
-        assert_eq!(entropy_end(b"\x12\xFF", 0), Err(Truncated));
+        let data = b"\x12\xFF\x00\x34\xFF\xD0\x56\xFF\xD1\xFF\xFF\xD9";
+        assert_eq!(entropy_end(data, 0, 1), Ok((10, 2)));
+        assert_eq!(entropy_end(b"\x12\x34", 0, 0), Err(Truncated));
+        assert_eq!(entropy_end(b"\x12\xFF", 0, 0), Err(Truncated));
+        // Restart markers out of order, or without a restart interval.
+        assert_eq!(entropy_end(b"\xFF\xD3\xFF\xD9", 0, 1), Err(Corrupt));
+        assert_eq!(entropy_end(b"\xFF\xD0\xFF\xD9", 0, 0), Err(Corrupt));
     }
 
     #[test]
@@ -298,6 +376,8 @@ mod tests {
     #[test]
     fn tables_must_fill_their_segment_exactly() {
         let mut tables = [false; 4];
+        // MCUs between restart markers (DRI); zero when there are none.
+        let mut restart_interval = 0u16;
         let mut dqt = vec![0x01];
         dqt.extend([1u8; 64]);
         assert_eq!(check_quantisation_tables(&dqt, &mut tables), Ok(()));
@@ -311,6 +391,15 @@ mod tests {
         dht.extend([7, 8]);
         assert_eq!(check_huffman_tables(&dht), Ok(()));
         assert_eq!(check_huffman_tables(&dht[..18]), Err(Corrupt));
+        // Four codes of length 2 leave no room (11 is reserved); DC values stop at 15.
+        let mut full = vec![0x10, 0, 4];
+        full.extend([0u8; 14]);
+        full.extend([1, 2, 3, 4]);
+        assert_eq!(check_huffman_tables(&full), Err(Corrupt));
+        let mut dc = vec![0x00, 1];
+        dc.extend([0u8; 15]);
+        dc.push(16);
+        assert_eq!(check_huffman_tables(&dc), Err(Corrupt));
     }
 
     #[test]
@@ -318,7 +407,7 @@ mod tests {
         let frame = read_frame(0xC0, b"\x08\0\x10\0\x10\x01\x01\x11\x00").unwrap();
         assert_eq!((frame.width, frame.height), (16, 16));
         let scan = b"\x01\x01\x00\x00\x3F\x00";
-        assert_eq!(check_scan(scan, &frame, &[true; 4]), Ok(()));
+        assert_eq!(check_scan(scan, &frame, &[true; 4]), Ok(4));
         assert_eq!(check_scan(scan, &frame, &[false; 4]), Err(Corrupt));
         assert_eq!(
             check_scan(b"\x01\x02\x00\x00\x3F\x00", &frame, &[true; 4]),
