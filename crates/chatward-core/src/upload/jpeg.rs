@@ -376,8 +376,6 @@ mod tests {
     #[test]
     fn tables_must_fill_their_segment_exactly() {
         let mut tables = [false; 4];
-        // MCUs between restart markers (DRI); zero when there are none.
-        let mut restart_interval = 0u16;
         let mut dqt = vec![0x01];
         dqt.extend([1u8; 64]);
         assert_eq!(check_quantisation_tables(&dqt, &mut tables), Ok(()));
