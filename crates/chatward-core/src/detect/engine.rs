@@ -672,12 +672,7 @@ impl<'a> Ctx<'a> {
             && bytes[s + 1] != b'0'
         {
             Confidence::Possible
-        } else if grouped
-            && !dotted
-            && !card_like
-            && !lookalike
-            && (s == 0 || self.words[..i].iter().all(|x| !x.digits))
-        {
+        } else if grouped && !dotted && !card_like && !lookalike {
             Confidence::Possible
         } else {
             return;
