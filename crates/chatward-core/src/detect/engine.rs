@@ -1184,6 +1184,9 @@ impl<'a> Ctx<'a> {
     }
 
     fn month_at(&self, i: usize) -> Option<u32> {
+        if i >= self.words.len() {
+            return None;
+        }
         let word = self.lw(i);
         w::MONTHS
             .iter()
@@ -1280,6 +1283,27 @@ impl<'a> Ctx<'a> {
                 .number_at(y_at, 4)
                 .filter(|_| self.words[y_at].end - self.words[y_at].start == 4)?;
             return ck::is_valid_date(year, month, a).then_some((y_at, self.words[y_at].end, year));
+        }
+        // 3rd of May 1985
+        let ordinal = self.lw(i);
+        let digits = ordinal.bytes().take_while(u8::is_ascii_digit).count();
+        if (1..=2).contains(&digits)
+            && matches!(&ordinal[digits..], "st" | "nd" | "rd" | "th" | "er" | "e")
+        {
+            let day: u32 = ordinal[..digits].parse().ok()?;
+            let mut k = i + 1;
+            if k < n && matches!(self.lw(k), "of" | "de") && near(i) {
+                k += 1;
+            }
+            let month = self.month_at(k).filter(|_| near(k - 1) && near(k))?;
+            let year = self
+                .number_at(k + 1, 4)
+                .filter(|_| self.words[k + 1].end - self.words[k + 1].start == 4)?;
+            return ck::is_valid_date(year, month, day).then_some((
+                k + 1,
+                self.words[k + 1].end,
+                year,
+            ));
         }
         // May 23, 2005 / January 6 1977 / May 23rd 2005
         let month = self.month_at(i)?;
