@@ -13,6 +13,9 @@ pub use upload::{
     Removed, UploadLimits, check_upload,
 };
 mod detect;
+mod policy;
+
+pub use policy::{Action, Judged, Policy, PolicyError, Verdict, mask};
 
 pub use detect::{
     CardNetwork, Category, Confidence, Finding, OffsetMap, Offsets, ScanOptions, Scanner, checks,
