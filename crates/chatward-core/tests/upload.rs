@@ -370,6 +370,23 @@ fn payloads_woven_into_pixels_are_refused() {
 }
 
 #[test]
+fn location_hidden_where_cleaning_does_not_reach_is_refused() {
+    // A colour profile segment is kept, so GPS tucked into one cannot be cleaned away.
+    let original = fixture("icc.jpg");
+    for hidden in [&b"<x exif:GPSLatitude='48.85'/>"[..], b"GPSLongitude"] {
+        let mut body = b"ICC_PROFILE\0\x01\x01".to_vec();
+        body.extend_from_slice(hidden);
+        let mut attacked = original[..2].to_vec();
+        attacked.extend_from_slice(&[0xFF, 0xE2]);
+        attacked.extend_from_slice(&(body.len() as u16 + 2).to_be_bytes());
+        attacked.extend_from_slice(&body);
+        attacked.extend_from_slice(&original[2..]);
+        let refusal = check(&attacked).unwrap_err();
+        assert_eq!(refusal.reason, RefusalReason::HiddenPayload);
+    }
+}
+
+#[test]
 fn structural_lies_are_refused() {
     let png = fixture("palette.png");
     // Declare 60000×60000 and fix the CRC: a decompression bomb.

@@ -4,8 +4,9 @@
 //! [`super::Removed`] and remembers the first EXIF orientation so the cleaned copy can carry
 //! it in a minimal EXIF block of its own.
 
+use super::Removed;
 use super::bytes::{be16, be32};
-use super::{Removed, payload};
+use super::payload::{self, Look};
 
 const TAG_ORIENTATION: u16 = 0x0112;
 const TAG_GPS_IFD: u16 = 0x8825;
@@ -23,7 +24,7 @@ impl Ledger {
     pub(super) fn drop_block(&mut self, block: &[u8]) {
         self.removed.metadata = true;
         self.removed.gps |= block_has_gps(block);
-        self.removed.hidden_payload |= payload::find(block).is_some();
+        self.removed.hidden_payload |= payload::find(block, Look::Payload).is_some();
     }
 
     /// An EXIF block (`Exif\0\0` prefix optional) is being dropped; its orientation is kept.
@@ -47,7 +48,7 @@ impl Ledger {
         }
         self.removed.trailing_data = true;
         self.removed.gps |= block_has_gps(rest);
-        self.removed.hidden_payload |= payload::find(rest).is_some();
+        self.removed.hidden_payload |= payload::find(rest, Look::Payload).is_some();
     }
 
     /// A minimal TIFF block that holds only the orientation, when the original turned the
@@ -112,23 +113,34 @@ fn block_has_gps(block: &[u8]) -> bool {
     if exif_facts(strip_exif_prefix(block)).gps || has_xmp_gps(block) {
         return true;
     }
-    let embedded = find_all(block, b"Exif\0\0").any(|i| exif_facts(&block[i + 6..]).gps);
+    let embedded = find_all(block, b"Exif\0\0").any(|i| is_exif_gps_at(&block[i..]));
     embedded || raw_profile(block).is_some_and(|raw| block_has_gps(&raw))
 }
 
 /// Matches `GPS[A-Za-z]*(Latitude|Longitude|Altitude)`, the XMP GPS property names.
 fn has_xmp_gps(block: &[u8]) -> bool {
-    find_all(block, b"GPS").any(|i| {
-        let rest = &block[i + 3..];
-        let word_end = rest
-            .iter()
-            .position(|b| !b.is_ascii_alphabetic())
-            .unwrap_or(rest.len());
-        let word = &rest[..word_end];
-        [&b"Latitude"[..], b"Longitude", b"Altitude"]
-            .iter()
-            .any(|name| word.windows(name.len()).any(|w| w == *name))
-    })
+    find_all(block, b"GPS").any(|i| is_xmp_gps_at(&block[i..]))
+}
+
+/// Whether `rest` starts with an XMP GPS property name (`GPSLatitude`, `GPSDestLongitude`, ...).
+pub(super) fn is_xmp_gps_at(rest: &[u8]) -> bool {
+    let Some(after) = rest.strip_prefix(b"GPS") else {
+        return false;
+    };
+    let word_end = after
+        .iter()
+        .position(|b| !b.is_ascii_alphabetic())
+        .unwrap_or(after.len());
+    let word = &after[..word_end];
+    [&b"Latitude"[..], b"Longitude", b"Altitude"]
+        .iter()
+        .any(|name| word.windows(name.len()).any(|w| w == *name))
+}
+
+/// Whether `rest` starts with an `Exif\0\0` block whose TIFF holds a non-empty GPS IFD.
+pub(super) fn is_exif_gps_at(rest: &[u8]) -> bool {
+    rest.strip_prefix(b"Exif\0\0")
+        .is_some_and(|tiff| exif_facts(tiff).gps)
 }
 
 fn find_all<'a>(hay: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize> + 'a {

@@ -292,9 +292,10 @@ pub fn check_upload(bytes: &[u8], limits: &UploadLimits) -> Result<CleanImage, R
         ImageFormat::Webp => webp::clean(bytes, limits),
     }
     .map_err(refuse)?;
-    // The walkers only keep parts the picture needs; a marker in those means the payload is
-    // woven into pixels or the colour profile, which we cannot take out without re-encoding.
-    if payload::find(&walked.bytes).is_some() {
+    // The walkers only keep parts the picture needs; a marker (or GPS location) in those means
+    // it is woven into pixels or the colour profile, which we cannot take out without
+    // re-encoding.
+    if payload::find(&walked.bytes, payload::Look::PayloadOrLocation).is_some() {
         return Err(refuse(RefusalReason::HiddenPayload));
     }
     Ok(CleanImage {

@@ -1,5 +1,7 @@
 //! Payload markers: the first bytes of archives, documents, programs and web content that
-//! must never travel inside a picture we send.
+//! must never travel inside a picture we send; and, for the final check of a cleaned copy,
+//! location left where cleaning does not reach (an XMP GPS name or an EXIF block with GPS
+//! tucked into a colour profile or the pixel data).
 //!
 //! [`find`] runs over the whole cleaned copy (5 MB for a photo, in the browser), so it does
 //! not look at every byte. Every marker is at least [`PREFIX_LEN`] bytes long, so a byte that
@@ -24,13 +26,16 @@ const TAGS: &[&[u8]] = &[b"script", b"html", b"svg"];
 /// How far a PHP short echo tag `<?=` may be from its closing `?>`.
 const ECHO_SPAN: usize = 512;
 
+use super::metadata;
+
 /// Every marker is at least this long (`<?=` needs its `?>` too).
 const PREFIX_LEN: usize = 3;
 
 /// The first three bytes of every marker, in every case the matcher accepts.
 const PREFIXES: &[&[u8; PREFIX_LEN]] = &[
     b"PK\x03", b"%PD", b"Thi", b"Rar", b"7z\xbc", b"\x7fEL", b"<?=", b"<?p", b"<?P", b"<sc",
-    b"<sC", b"<Sc", b"<SC", b"<ht", b"<hT", b"<Ht", b"<HT", b"<sv", b"<sV", b"<Sv", b"<SV",
+    b"<sC", b"<Sc", b"<SC", b"<ht", b"<hT", b"<Ht", b"<HT", b"<sv", b"<sV", b"<Sv", b"<SV", b"GPS",
+    b"Exi",
 ];
 
 /// Bytes that can start a marker.
@@ -52,32 +57,43 @@ const fn byte_set(from: usize, to: usize) -> [bool; 256] {
     t
 }
 
-/// The offset of the first payload marker in `data`, if any.
-pub(super) fn find(data: &[u8]) -> Option<usize> {
+/// What [`find`] looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Look {
+    /// Archives, documents, programs, scripts and markup.
+    Payload,
+    /// All that, and GPS location.
+    PayloadOrLocation,
+}
+
+/// The offset of the first marker in `data`, if any.
+pub(super) fn find(data: &[u8], look: Look) -> Option<usize> {
     // Starts before `checked` are ruled out or were looked at.
     let mut checked = 0;
     let mut probe = PREFIX_LEN - 1;
     while probe < data.len() {
         if IN_PREFIX[data[probe] as usize] {
-            if let Some(at) = find_from(data, checked, probe + 1) {
+            if let Some(at) = find_from(data, checked, probe + 1, look) {
                 return Some(at);
             }
         }
         checked = probe + 1;
         probe += PREFIX_LEN;
     }
-    find_from(data, checked, data.len())
+    find_from(data, checked, data.len(), look)
 }
 
 /// The first marker starting in `from..to`, looked for at each position.
-fn find_from(data: &[u8], from: usize, to: usize) -> Option<usize> {
-    (from..to).find(|&i| FIRST[data[i] as usize] && is_marker_at(&data[i..]))
+fn find_from(data: &[u8], from: usize, to: usize, look: Look) -> Option<usize> {
+    (from..to).find(|&i| FIRST[data[i] as usize] && is_marker_at(&data[i..], look))
 }
 
-fn is_marker_at(rest: &[u8]) -> bool {
+fn is_marker_at(rest: &[u8], look: Look) -> bool {
     match rest[0] {
         b'<' => is_tag(&rest[1..]),
         0x7F => is_elf(rest),
+        b'G' => look == Look::PayloadOrLocation && metadata::is_xmp_gps_at(rest),
+        b'E' => look == Look::PayloadOrLocation && metadata::is_exif_gps_at(rest),
         _ => EXACT.iter().any(|m| rest.starts_with(m)),
     }
 }
@@ -150,13 +166,13 @@ mod tests {
             let mut data = vec![0xAAu8; 10];
             data.extend_from_slice(case);
             data.extend_from_slice(&[0x55; 10]);
-            assert!(find(&data).is_some(), "{case:?}");
+            assert!(find(&data, Look::Payload).is_some(), "{case:?}");
         }
     }
 
     /// Looks at every position: obviously right, and what the skipping scan must agree with.
     fn naive(data: &[u8]) -> Option<usize> {
-        (0..data.len()).find(|&i| is_marker_at(&data[i..]))
+        (0..data.len()).find(|&i| is_marker_at(&data[i..], Look::PayloadOrLocation))
     }
 
     #[test]
@@ -173,13 +189,14 @@ mod tests {
     #[test]
     fn skipping_scan_agrees_with_looking_everywhere() {
         let markers: &[&[u8]] = &[
+            b"GPSDestLatitude",
             b"PK\x03\x04",
             b"<sVg ",
             b"<?=`id`?>",
             b"\x7fELF\x01\x01\x01",
             b"<?PHP",
         ];
-        const ALPHABET: &[u8] = b"<?=>PK\x03\x04svgSVGhH%PDF7z\x7fEL\x00 ";
+        const ALPHABET: &[u8] = b"<?=>PK\x03\x04svgSVGhH%PDF7z\x7fEL\x00 GPSLatitude";
         let mut seed = 0x2545_F491_4F6C_DD1Du64;
         for round in 0..3000 {
             let len = round % 97;
@@ -197,8 +214,23 @@ mod tests {
                 let at = (seed as usize) % len;
                 data.splice(at..at, m.iter().copied());
             }
-            assert_eq!(find(&data), naive(&data), "{data:?}");
+            assert_eq!(
+                find(&data, Look::PayloadOrLocation),
+                naive(&data),
+                "{data:?}"
+            );
         }
+    }
+
+    #[test]
+    fn location_is_only_looked_for_when_asked() {
+        let data = b"..GPSLatitude='48.85'..";
+        assert_eq!(find(data, Look::Payload), None);
+        assert_eq!(find(data, Look::PayloadOrLocation), Some(2));
+        assert_eq!(
+            find(b"GPSVersionID Exif\0\0MM\0*", Look::PayloadOrLocation),
+            None
+        );
     }
 
     #[test]
@@ -216,7 +248,7 @@ mod tests {
             b"a perfectly ordinary comment",
         ];
         for case in cases {
-            assert_eq!(find(case), None, "{case:?}");
+            assert_eq!(find(case, Look::PayloadOrLocation), None, "{case:?}");
         }
     }
 }
