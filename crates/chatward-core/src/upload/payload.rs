@@ -72,10 +72,10 @@ pub(super) fn find(data: &[u8], look: Look) -> Option<usize> {
     let mut checked = 0;
     let mut probe = PREFIX_LEN - 1;
     while probe < data.len() {
-        if IN_PREFIX[data[probe] as usize] {
-            if let Some(at) = find_from(data, checked, probe + 1, look) {
-                return Some(at);
-            }
+        if IN_PREFIX[data[probe] as usize]
+            && let Some(at) = find_from(data, checked, probe + 1, look)
+        {
+            return Some(at);
         }
         checked = probe + 1;
         probe += PREFIX_LEN;
