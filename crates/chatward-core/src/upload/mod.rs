@@ -9,10 +9,17 @@
 //! 2. The format's walker follows the whole structure to its end (JPEG segments and the
 //!    entropy-coded data to EOI, PNG chunks and their CRCs to IEND, GIF blocks to the
 //!    trailer, WebP RIFF chunks) and copies only what the picture needs into a new buffer.
-//!    Anything unknown, inconsistent or cut short refuses the file.
-//! 3. The copy is searched for payload markers (ZIP, PDF, PHP, HTML, executables). A hit
-//!    there means the payload sits in a part we keep (pixels, colour profile), so the file is
-//!    refused.
+//!    Anything unknown, inconsistent or cut short refuses the file. Without decoding pixels
+//!    the walk still checks what decoders check first: CRCs, table definitions, JPEG restart
+//!    markers against the scan's MCU count, each GIF frame's LZW codes against its size,
+//!    PNG data length against the most deflate can compress, bitstream headers against the
+//!    WebP canvas. Dimensions over [`UploadLimits::max_pixels`] are a decompression bomb.
+//! 3. The copy is searched for payload markers (ZIP, PDF, PHP, HTML, executables) and for
+//!    GPS location. A hit there means it sits in a part we keep (pixels, colour profile), so
+//!    the file is refused.
+//!
+//! Also refused, though valid: JPEG flavours browsers do not show (arithmetic-coded,
+//! lossless, hierarchical, 12-bit) and PNG chunks a decoder must understand but we do not.
 //!
 //! **Removed rather than refused**: data after the end of the image and everything in
 //! metadata (EXIF, XMP, IPTC, comments, text chunks, unknown ancillary chunks). Phones append
