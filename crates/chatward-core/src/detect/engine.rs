@@ -657,9 +657,22 @@ impl<'a> Ctx<'a> {
         if s > 0 && matches!(bytes[s - 1], b'+' | b'(') {
             s -= 1;
         }
-        let has_context = self.distance_back(i, w::PHONE, 6).is_some();
         let dotted = (i..j).any(|k| self.gap(k).contains('.'));
-        let lookalike = self.lookalike_wins(i, w::PHONE);
+        let has_context = self.distance_back(i, w::PHONE, 6).is_some();
+        // A number labelled as an ID (SSN, PESEL, passport...) is not a phone number even
+        // when the ID check failed.
+        let id_label = [
+            w::SSN,
+            w::NATIONAL_ID,
+            w::PESEL,
+            w::BSN,
+            w::LT_CODE,
+            w::STEUER_ID,
+            w::PASSPORT,
+        ]
+        .iter()
+        .any(|t| self.distance_back(i, t, 5).is_some());
+        let lookalike = self.lookalike_wins(i, w::PHONE) || (id_label && !has_context);
         let grouped = j > i;
         let confidence = if strong && !lookalike {
             Confidence::Certain

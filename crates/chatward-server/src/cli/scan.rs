@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use chatward_core::{OffsetMap, ScanOptions, Scanner};
+use chatward_core::{Action, OffsetMap, Policy, ScanOptions, Scanner};
 
 /// Arguments of `chatward scan`.
 #[derive(Debug, clap::Args)]
@@ -17,6 +17,10 @@ pub struct ScanArgs {
     /// A file of values never reported, one a line.
     #[arg(long = "allow-file", value_name = "FILE")]
     pub allow_file: Vec<PathBuf>,
+    /// A shop policy as JSON (`{"CREDIT_CARD": "block", ...}`); adds each message's
+    /// verdict and each span's action to the output.
+    #[arg(long = "policy", value_name = "FILE")]
+    pub policy: Option<PathBuf>,
 }
 
 /// Runs `chatward scan`.
@@ -33,6 +37,16 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let scanner = Scanner::new(&ScanOptions { allow });
+    let policy = match &args.policy {
+        None => None,
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the policy {}", path.display()))?;
+            let policy: Policy = serde_json::from_str(&text)
+                .with_context(|| format!("the policy {} is not valid", path.display()))?;
+            Some(policy)
+        }
+    };
     let stdin = std::io::stdin().lock();
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut failed = 0usize;
@@ -42,7 +56,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         if line.trim().is_empty() {
             continue;
         }
-        match scan_line(&scanner, &line) {
+        match scan_line(&scanner, policy.as_ref(), &line) {
             Ok(result) => {
                 serde_json::to_writer(&mut out, &result)?;
                 out.write_all(b"\n")?;
@@ -71,6 +85,8 @@ struct Message {
 struct Output {
     id: serde_json::Value,
     spans: Vec<Span>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verdict: Option<&'static str>,
 }
 
 #[derive(serde::Serialize)]
@@ -81,9 +97,11 @@ struct Span {
     category: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     subtype: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    action: Option<&'static str>,
 }
 
-fn scan_line(scanner: &Scanner, line: &str) -> Result<Output, String> {
+fn scan_line(scanner: &Scanner, policy: Option<&Policy>, line: &str) -> Result<Output, String> {
     let message: Message = serde_json::from_str(line)
         .map_err(|e| format!("not a JSON object with \"id\" and \"text\" ({e})"))?;
     let findings = scanner.scan(&message.text);
@@ -97,11 +115,14 @@ fn scan_line(scanner: &Scanner, line: &str) -> Result<Output, String> {
                 end: offsets.chars.end,
                 category: f.category.as_str(),
                 subtype: f.subtype,
+                action: policy.map(|p| p.action(f.category).as_str()),
             }
         })
         .collect();
+    let verdict = policy.map(|p| p.judge(&message.text, &findings).action);
     Ok(Output {
         id: message.id,
         spans,
+        verdict: verdict.map(Action::as_str),
     })
 }
