@@ -111,13 +111,13 @@ pub fn App() -> Html {
     }
 
     match &state.session {
-        Session::LoggingIn => html! {
-            <main class="cw-login">
-                <h1>{ "Chatward console" }</h1>
-                <p role="status">{ "Checking your session…" }</p>
-            </main>
-        },
-        Session::LoggedOut { error } => {
+        // The form stays mounted while a login is under way, so what was typed survives a
+        // refused attempt.
+        Session::LoggedOut { .. } | Session::LoggingIn => {
+            let (error, is_busy) = match &state.session {
+                Session::LoggedOut { error } => (error.clone(), false),
+                _ => (None, true),
+            };
             let on_login = {
                 let dispatcher = state.dispatcher();
                 Callback::from(move |(username, password): (String, String)| {
@@ -141,7 +141,7 @@ pub fn App() -> Html {
                     });
                 })
             };
-            html! { <LoginForm error={error.clone()} {on_login} /> }
+            html! { <LoginForm {error} {is_busy} {on_login} /> }
         }
         Session::LoggedIn(operator) => {
             let on_logout = {
@@ -252,6 +252,8 @@ fn send(link: &LinkSlot, frame: &OperatorFrame) {
 #[derive(Properties, PartialEq)]
 struct LoginFormProps {
     error: Option<String>,
+    /// A login (or the start-up session check) is under way.
+    is_busy: bool,
     on_login: Callback<(String, String)>,
 }
 
@@ -272,6 +274,7 @@ fn LoginForm(props: &LoginFormProps) -> Html {
             };
             let name = value(&username).trim().to_owned();
             let secret = value(&password);
+            // A second submit while one is under way is harmless: the last answer wins.
             if !name.is_empty() && !secret.is_empty() {
                 on_login.emit((name, secret));
             }
@@ -292,6 +295,9 @@ fn LoginForm(props: &LoginFormProps) -> Html {
                 <input id="cw-password" ref={password} type="password" name="password"
                     autocomplete="current-password" required=true />
                 <button type="submit" class="cw-primary">{ "Log in" }</button>
+                if props.is_busy {
+                    <p class="cw-hint" role="status">{ "Logging in…" }</p>
+                }
             </form>
         </main>
     }
