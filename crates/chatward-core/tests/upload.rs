@@ -1,6 +1,8 @@
 //! The upload guard's behaviour: the cases in `tests/data/upload/cases.txt`, attacks built
 //! from the genuine fixtures (appended archives, payloads in metadata and pixels, cuts, fake
 //! headers, bombs), and property tests that it never panics and that cleaning is stable.
+// Reads fixtures from disk and uses proptest: a native test.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::path::{Path, PathBuf};
 
