@@ -1,6 +1,7 @@
 //! The scanning engine: splits a text into words once, then runs every rule over them.
 
 use super::checksum as ck;
+use super::lexicon::{Lexicon, MAX_IDS, NO_ID, Table};
 use super::words as w;
 use super::{Category, Confidence, Finding};
 
@@ -31,12 +32,16 @@ struct Ctx<'a> {
     /// offsets in one are offsets in the other.
     lower: String,
     words: Vec<Word>,
+    /// Phrases found: (first word, table, index after the last word), by first word.
+    starts: Vec<(u32, u8, u32)>,
+    /// For each word, the tables with a phrase ending at it.
+    ends: Vec<u32>,
     out: Vec<Candidate>,
 }
 
 /// Finds every category in `text`.
-pub(super) fn scan(text: &str) -> Vec<Finding> {
-    let mut ctx = Ctx::new(text);
+pub(super) fn scan(text: &str, lexicon: &Lexicon) -> Vec<Finding> {
+    let mut ctx = Ctx::new(text, lexicon);
     ctx.emails();
     ctx.ip_addresses();
     ctx.numbers();
@@ -45,48 +50,12 @@ pub(super) fn scan(text: &str) -> Vec<Finding> {
     ctx.settle()
 }
 
-/// True when `word` equals `keyword`, allowing one typo (a changed, missing, extra or
-/// swapped letter) when the keyword has five bytes or more.
-fn fuzzy_eq(word: &[u8], keyword: &[u8]) -> bool {
-    if word == keyword {
-        return true;
-    }
-    if keyword.len() < 4 || (keyword.len() == 4 && word.len() < 4) {
-        return false;
-    }
-    let (a, b) = (word, keyword);
-    if keyword.len() == 4 && a.len() == b.len() {
-        // Short keywords forgive a swap of two letters only ("nmae"), not a changed one.
-        let Some(i) = a.iter().zip(b).position(|(x, y)| x != y) else {
-            return true;
-        };
-        return i + 1 < a.len() && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 2..] == b[i + 2..];
-    }
-    if a.len() == b.len() {
-        let Some(i) = a.iter().zip(b).position(|(x, y)| x != y) else {
-            return true;
-        };
-        a[i + 1..] == b[i + 1..]
-            || (i + 1 < a.len() && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 2..] == b[i + 2..])
-    } else if a.len() + 1 == b.len() || b.len() + 1 == a.len() {
-        let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
-        let i = short
-            .iter()
-            .zip(long)
-            .position(|(x, y)| x != y)
-            .unwrap_or(short.len());
-        short[i..] == long[i + 1..]
-    } else {
-        false
-    }
-}
-
 fn is_sep_gap(gap: &str, allowed: &[u8], max: usize) -> bool {
     !gap.is_empty() && gap.len() <= max && gap.bytes().all(|b| allowed.contains(&b))
 }
 
 impl<'a> Ctx<'a> {
-    fn new(text: &'a str) -> Self {
+    fn new(text: &'a str, lexicon: &Lexicon) -> Self {
         let mut lower = String::with_capacity(text.len());
         for c in text.chars() {
             let mut l = c.to_lowercase();
@@ -109,10 +78,28 @@ impl<'a> Ctx<'a> {
         if let Some(s) = start {
             words.push(Self::word(text, s, text.len()));
         }
+        let ids: Vec<[u16; MAX_IDS]> = words
+            .iter()
+            .map(|word| lexicon.ids(&lower[word.start..word.end]))
+            .collect();
+        let mut starts = Vec::new();
+        let mut ends = vec![0u32; words.len()];
+        for i in 0..words.len() {
+            if ids[i][0] == NO_ID {
+                continue;
+            }
+            let joined = |k: usize| words[k + 1].start - words[k].end <= 3;
+            lexicon.phrases_at(i, &ids, joined, |table, end| {
+                starts.push((i as u32, table as u8, end as u32));
+                ends[end - 1] |= table.bit();
+            });
+        }
         Ctx {
             text,
             lower,
             words,
+            starts,
+            ends,
             out: Vec::new(),
         }
     }
@@ -170,52 +157,31 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Whether `phrase` matches the words starting at `i`; returns the index after the last
-    /// matched word. Words of a phrase must be separated by at most three bytes.
-    fn phrase_at(&self, i: usize, phrase: &str) -> Option<usize> {
-        let mut k = i;
-        for (n, part) in phrase.split(' ').enumerate() {
-            if k >= self.words.len() {
-                return None;
-            }
-            if n > 0 && self.gap(k - 1).len() > 3 {
-                return None;
-            }
-            let word = self.lw(k);
-            if word != part
-                && (w::NEVER_FUZZY.contains(&word) || !fuzzy_eq(word.as_bytes(), part.as_bytes()))
-            {
-                return None;
-            }
-            k += 1;
-        }
-        Some(k)
-    }
-
-    /// The first phrase of `table` starting at word `i`, as the index after it (longest
-    /// phrase wins).
-    fn table_at(&self, i: usize, table: &[&str]) -> Option<usize> {
-        table.iter().filter_map(|p| self.phrase_at(i, p)).max()
+    /// The phrase of `table` starting at word `i`, as the index after it (longest phrase
+    /// wins).
+    fn table_at(&self, i: usize, table: Table) -> Option<usize> {
+        let from = self.starts.partition_point(|m| (m.0 as usize) < i);
+        self.starts[from..]
+            .iter()
+            .take_while(|m| m.0 as usize == i)
+            .filter(|m| m.1 == table as u8)
+            .map(|m| m.2 as usize)
+            .max()
     }
 
     /// How many words lie between the closest phrase of `table` and word `i`, looking at
     /// most `back` words back and not across a line break.
-    fn distance_back(&self, i: usize, table: &[&str], back: usize) -> Option<usize> {
+    fn distance_back(&self, i: usize, table: Table, back: usize) -> Option<usize> {
         for dist in 0..back.min(i) {
-            let end = i - dist; // phrase must end right before word `end`
-            if self.gap_before(end).contains('\n') && dist > 0 {
+            let end = i - dist; // the phrase's last word is `end - 1`
+            let newline = self.gap_before(end).contains('\n');
+            if newline && dist > 0 {
                 return None;
             }
-            for p in table {
-                let n = p.split(' ').count();
-                if n <= end {
-                    let s = end - n;
-                    if self.phrase_at(s, p) == Some(end) {
-                        return Some(dist);
-                    }
-                }
+            if self.ends[end - 1] & table.bit() != 0 {
+                return Some(dist);
             }
-            if self.gap_before(end).contains('\n') {
+            if newline {
                 return None;
             }
         }
@@ -286,7 +252,7 @@ impl<'a> Ctx<'a> {
             if before_ok
                 && after_ok
                 && ck::ipv4(&bytes[s..e])
-                && self.distance_back(i, w::LOOKALIKE, 3).is_none()
+                && self.distance_back(i, Table::Lookalike, 3).is_none()
             {
                 self.push(Category::IpAddress, Some("IPv4"), s, e, Confidence::Certain);
             }
@@ -430,8 +396,8 @@ impl<'a> Ctx<'a> {
         let _ = (s, e);
     }
 
-    fn lookalike_wins(&self, i: usize, positive: &[&str]) -> bool {
-        match self.distance_back(i, w::LOOKALIKE, 5) {
+    fn lookalike_wins(&self, i: usize, positive: Table) -> bool {
+        match self.distance_back(i, Table::Lookalike, 5) {
             None => false,
             Some(neg) => self
                 .distance_back(i, positive, 5)
@@ -467,10 +433,10 @@ impl<'a> Ctx<'a> {
                         && !self.text[next.end..].starts_with(['/', '-', '.'])
                 };
             // Thirteen digits is also the length of an EAN barcode: only with card context.
-            let ean_length_ok = v.len() != 13 || self.distance_back(i, w::CARD, 4).is_some();
+            let ean_length_ok = v.len() != 13 || self.distance_back(i, Table::Card, 4).is_some();
             if shape_ok && !three_more && ean_length_ok {
                 if let Some(network) = ck::card(v) {
-                    if !self.lookalike_wins(i, w::CARD) {
+                    if !self.lookalike_wins(i, Table::Card) {
                         self.push(
                             Category::CreditCard,
                             Some(network.as_str()),
@@ -482,13 +448,15 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        let ctx = |t: &[&str]| self.distance_back(i, t, 5).is_some();
+        let ctx = |t: Table| self.distance_back(i, t, 5).is_some();
         match v.len() {
             9 => {
                 let dashed = groups == [3, 2, 4];
-                if ck::us_ssn(v) && (ctx(w::SSN) || (dashed && !self.lookalike_wins(i, w::SSN))) {
+                if ck::us_ssn(v)
+                    && (ctx(Table::Ssn) || (dashed && !self.lookalike_wins(i, Table::Ssn)))
+                {
                     self.push(Category::UsSsn, None, s, e, Confidence::Likely);
-                } else if ck::nl_bsn(v) && ctx(w::BSN) {
+                } else if ck::nl_bsn(v) && ctx(Table::Bsn) {
                     self.push(
                         Category::NationalId,
                         Some("NL_BSN"),
@@ -499,7 +467,7 @@ impl<'a> Ctx<'a> {
                 }
             }
             11 => {
-                if ck::pl_pesel(v) && ctx(w::PESEL) {
+                if ck::pl_pesel(v) && ctx(Table::Pesel) {
                     self.push(
                         Category::NationalId,
                         Some("PL_PESEL"),
@@ -507,7 +475,7 @@ impl<'a> Ctx<'a> {
                         e,
                         Confidence::Certain,
                     );
-                } else if ck::lt_asmens_kodas(v) && ctx(w::LT_CODE) {
+                } else if ck::lt_asmens_kodas(v) && ctx(Table::LtCode) {
                     self.push(
                         Category::NationalId,
                         Some("LT_ASMENS_KODAS"),
@@ -515,7 +483,7 @@ impl<'a> Ctx<'a> {
                         e,
                         Confidence::Certain,
                     );
-                } else if ck::de_steuer_id(v) && ctx(w::STEUER_ID) {
+                } else if ck::de_steuer_id(v) && ctx(Table::SteuerId) {
                     self.push(
                         Category::NationalId,
                         Some("DE_STEUER_ID"),
@@ -524,12 +492,12 @@ impl<'a> Ctx<'a> {
                         Confidence::Certain,
                     );
                 } else if (ck::pl_pesel(v) || ck::lt_asmens_kodas(v) || ck::de_steuer_id(v))
-                    && ctx(w::NATIONAL_ID)
+                    && ctx(Table::NationalId)
                 {
                     self.push(Category::NationalId, None, s, e, Confidence::Likely);
                 }
             }
-            15 if ck::fr_nir(v) && !self.lookalike_wins(i, w::NATIONAL_ID) => {
+            15 if ck::fr_nir(v) && !self.lookalike_wins(i, Table::NationalId) => {
                 self.push(
                     Category::NationalId,
                     Some("FR_NIR"),
@@ -570,7 +538,7 @@ impl<'a> Ctx<'a> {
         }
         match v.len() {
             9 => {
-                if ck::uk_nino(v) && spaces_only && !self.lookalike_wins(i, w::NATIONAL_ID) {
+                if ck::uk_nino(v) && spaces_only && !self.lookalike_wins(i, Table::NationalId) {
                     self.push(
                         Category::NationalId,
                         Some("UK_NINO"),
@@ -579,12 +547,12 @@ impl<'a> Ctx<'a> {
                         Confidence::Certain,
                     );
                 } else if let Some(kind) = ck::es_dni_or_nie(v) {
-                    if !self.lookalike_wins(i, w::NATIONAL_ID) {
+                    if !self.lookalike_wins(i, Table::NationalId) {
                         self.push(Category::NationalId, Some(kind), s, e, Confidence::Certain);
                     }
                 }
             }
-            15 if ck::fr_nir(v) && !self.lookalike_wins(i, w::NATIONAL_ID) => {
+            15 if ck::fr_nir(v) && !self.lookalike_wins(i, Table::NationalId) => {
                 self.push(
                     Category::NationalId,
                     Some("FR_NIR"),
@@ -658,21 +626,21 @@ impl<'a> Ctx<'a> {
             s -= 1;
         }
         let dotted = (i..j).any(|k| self.gap(k).contains('.'));
-        let has_context = self.distance_back(i, w::PHONE, 6).is_some();
+        let has_context = self.distance_back(i, Table::Phone, 6).is_some();
         // A number labelled as an ID (SSN, PESEL, passport...) is not a phone number even
         // when the ID check failed.
         let id_label = [
-            w::SSN,
-            w::NATIONAL_ID,
-            w::PESEL,
-            w::BSN,
-            w::LT_CODE,
-            w::STEUER_ID,
-            w::PASSPORT,
+            Table::Ssn,
+            Table::NationalId,
+            Table::Pesel,
+            Table::Bsn,
+            Table::LtCode,
+            Table::SteuerId,
+            Table::Passport,
         ]
         .iter()
-        .any(|t| self.distance_back(i, t, 5).is_some());
-        let lookalike = self.lookalike_wins(i, w::PHONE) || (id_label && !has_context);
+        .any(|&t| self.distance_back(i, t, 5).is_some());
+        let lookalike = self.lookalike_wins(i, Table::Phone) || (id_label && !has_context);
         let grouped = j > i;
         let confidence = if strong && !lookalike {
             Confidence::Certain
@@ -699,24 +667,24 @@ impl<'a> Ctx<'a> {
     fn after_keywords(&mut self) {
         let n = self.words.len();
         for i in 0..n {
-            if let Some(k) = self.table_at(i, w::CVV) {
+            if let Some(k) = self.table_at(i, Table::Cvv) {
                 self.cvv_after(k);
             }
-            if let Some(k) = self.table_at(i, w::EXPIRY) {
+            if let Some(k) = self.table_at(i, Table::Expiry) {
                 self.expiry_after(k, 4);
             }
-            if let Some(k) = self.table_at(i, w::PASSPORT) {
+            if let Some(k) = self.table_at(i, Table::Passport) {
                 self.passport_after(k);
             }
-            if let Some(k) = self.table_at(i, w::PASSWORD) {
+            if let Some(k) = self.table_at(i, Table::Password) {
                 self.password_after(i, k);
             }
-            if let Some(k) = self.table_at(i, w::AGE_LEAD) {
+            if let Some(k) = self.table_at(i, Table::AgeLead) {
                 self.age_after(k);
             }
-            if let Some(k) = self.table_at(i, w::NAME_STRONG) {
+            if let Some(k) = self.table_at(i, Table::NameStrong) {
                 self.name_after(i, k, true);
-            } else if let Some(k) = self.table_at(i, w::NAME_WEAK) {
+            } else if let Some(k) = self.table_at(i, Table::NameWeak) {
                 self.name_after(i, k, false);
             }
             if i > 0
@@ -727,7 +695,7 @@ impl<'a> Ctx<'a> {
             {
                 self.name_before(i);
             }
-            if let Some(k) = self.table_at(i, w::ADDRESS) {
+            if let Some(k) = self.table_at(i, Table::Address) {
                 self.address_after(k);
             }
         }
@@ -941,7 +909,7 @@ impl<'a> Ctx<'a> {
         }
         let unit = k + 1 < self.words.len()
             && self.gap(k).len() <= 2
-            && self.table_at(k + 1, w::AGE_UNIT).is_some();
+            && self.table_at(k + 1, Table::AgeUnit).is_some();
         let english_lead = k >= 1 && matches!(self.lw(k - 1), "m" | "am" | "im");
         let bare_end = k + 1 >= self.words.len()
             || self.gap(k).trim_start().starts_with([',', '.', '!', ';'])
@@ -1163,7 +1131,7 @@ impl<'a> Ctx<'a> {
         let mut i = 0;
         while i < n {
             if let Some((last, end, year)) = self.date_at(i) {
-                let before = self.distance_back(i, w::BIRTH, 6).is_some();
+                let before = self.distance_back(i, Table::Birth, 6).is_some();
                 let after = (last + 1..(last + 3).min(n)).any(|x| {
                     matches!(
                         self.lw(x),
@@ -1392,19 +1360,4 @@ fn country_name(code: &str) -> Option<&'static str> {
         "VG", "XK",
     ];
     CODES.iter().copied().find(|c| c.eq_ignore_ascii_case(code))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fuzzy_eq_allows_one_typo_in_long_words() {
-        assert!(fuzzy_eq(b"passsport", b"passport"));
-        assert!(fuzzy_eq(b"pasport", b"passport"));
-        assert!(fuzzy_eq(b"psasport", b"passport"));
-        assert!(fuzzy_eq(b"pessport", b"passport"));
-        assert!(!fuzzy_eq(b"cvc", b"cvv"));
-        assert!(!fuzzy_eq(b"pssprt", b"passport"));
-    }
 }

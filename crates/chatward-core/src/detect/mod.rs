@@ -11,6 +11,7 @@
 
 mod checksum;
 mod engine;
+mod lexicon;
 mod words;
 
 use std::ops::Range;
@@ -206,6 +207,7 @@ pub struct ScanOptions {
 pub struct Scanner {
     allow_text: Vec<String>,
     allow_digits: Vec<String>,
+    lexicon: lexicon::Lexicon,
 }
 
 impl Scanner {
@@ -227,13 +229,14 @@ impl Scanner {
         Scanner {
             allow_text,
             allow_digits,
+            lexicon: lexicon::Lexicon::new(),
         }
     }
 
     /// Finds personal data in `text`. Never fails or panics; findings are sorted by start
     /// and do not overlap.
     pub fn scan(&self, text: &str) -> Vec<Finding> {
-        let mut findings = engine::scan(text);
+        let mut findings = engine::scan(text, &self.lexicon);
         findings.retain(|f| !self.is_allowed(&text[f.range.clone()], f.category));
         findings
     }
@@ -266,7 +269,8 @@ fn national_digits(value: &str) -> String {
     digits[skip..].to_string()
 }
 
-/// Finds personal data in `text` with `options`; see [`Scanner`] to reuse the options.
+/// Finds personal data in `text` with `options`. Building the detector's word index takes
+/// longer than a scan: to scan many texts, build a [`Scanner`] once and reuse it.
 pub fn scan(text: &str, options: &ScanOptions) -> Vec<Finding> {
     Scanner::new(options).scan(text)
 }

@@ -1,0 +1,295 @@
+//! The context-word tables of `words`, indexed once so a scan finds every phrase in one
+//! pass over the text's words, one typo allowed.
+//!
+//! Typos are found the SymSpell way: every keyword is stored with each of its one-byte
+//! deletions, and a word of the text is looked up with each of its own; whatever both
+//! share is confirmed with [`fuzzy_eq`]. That costs a few hash look-ups per word instead
+//! of comparing every word with every keyword.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use super::words as w;
+
+/// The context-word tables, by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(super) enum Table {
+    Cvv,
+    Expiry,
+    Card,
+    Passport,
+    Birth,
+    Password,
+    AgeUnit,
+    AgeLead,
+    NameStrong,
+    NameWeak,
+    Address,
+    Phone,
+    Lookalike,
+    Ssn,
+    Bsn,
+    Pesel,
+    LtCode,
+    SteuerId,
+    NationalId,
+}
+
+const TABLES: [(Table, &[&str]); 19] = [
+    (Table::Cvv, w::CVV),
+    (Table::Expiry, w::EXPIRY),
+    (Table::Card, w::CARD),
+    (Table::Passport, w::PASSPORT),
+    (Table::Birth, w::BIRTH),
+    (Table::Password, w::PASSWORD),
+    (Table::AgeUnit, w::AGE_UNIT),
+    (Table::AgeLead, w::AGE_LEAD),
+    (Table::NameStrong, w::NAME_STRONG),
+    (Table::NameWeak, w::NAME_WEAK),
+    (Table::Address, w::ADDRESS),
+    (Table::Phone, w::PHONE),
+    (Table::Lookalike, w::LOOKALIKE),
+    (Table::Ssn, w::SSN),
+    (Table::Bsn, w::BSN),
+    (Table::Pesel, w::PESEL),
+    (Table::LtCode, w::LT_CODE),
+    (Table::SteuerId, w::STEUER_ID),
+    (Table::NationalId, w::NATIONAL_ID),
+];
+
+impl Table {
+    /// The table's bit in a mask of tables.
+    pub(super) fn bit(self) -> u32 {
+        1 << self as u8
+    }
+}
+
+/// FNV-1a: a small, fast hash for short keys; the keys are fixed words, not attacker
+/// controlled, so no defence against flooding is needed.
+#[derive(Default, Clone, Copy)]
+pub(super) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+/// One phrase of a table, as keyword ids.
+#[derive(Clone, Debug)]
+struct Phrase {
+    table: Table,
+    words: Vec<u16>,
+}
+
+/// The most keyword ids one word of a text can stand for.
+pub(super) const MAX_IDS: usize = 3;
+/// Marks an unused slot in a word's ids.
+pub(super) const NO_ID: u16 = u16::MAX;
+
+/// All tables, indexed.
+#[derive(Clone, Debug)]
+pub(super) struct Lexicon {
+    keywords: Vec<&'static str>,
+    exact: FastMap<&'static [u8], u16>,
+    deletions: FastMap<Vec<u8>, Vec<u16>>,
+    never_fuzzy: HashSet<&'static str, BuildHasherDefault<Fnv>>,
+    phrases: Vec<Phrase>,
+    /// For each keyword id, the phrases that start with it.
+    by_first: Vec<Vec<u32>>,
+}
+
+impl Default for Lexicon {
+    fn default() -> Self {
+        Lexicon::new()
+    }
+}
+
+impl Lexicon {
+    /// Indexes every table of `words`.
+    pub(super) fn new() -> Self {
+        let mut lexicon = Lexicon {
+            keywords: Vec::new(),
+            exact: FastMap::default(),
+            deletions: FastMap::default(),
+            never_fuzzy: w::NEVER_FUZZY.iter().copied().collect(),
+            phrases: Vec::new(),
+            by_first: Vec::new(),
+        };
+        for (table, phrases) in TABLES {
+            for phrase in phrases {
+                let words = phrase.split(' ').map(|part| lexicon.intern(part)).collect();
+                lexicon.phrases.push(Phrase { table, words });
+            }
+        }
+        lexicon.by_first = vec![Vec::new(); lexicon.keywords.len()];
+        for (n, phrase) in lexicon.phrases.iter().enumerate() {
+            if let Some(&first) = phrase.words.first() {
+                lexicon.by_first[usize::from(first)].push(n as u32);
+            }
+        }
+        lexicon
+    }
+
+    fn intern(&mut self, word: &'static str) -> u16 {
+        if let Some(&id) = self.exact.get(word.as_bytes()) {
+            return id;
+        }
+        let id = self.keywords.len() as u16;
+        self.keywords.push(word);
+        self.exact.insert(word.as_bytes(), id);
+        let bytes = word.as_bytes();
+        if bytes.len() >= 4 {
+            self.deletions.entry(bytes.to_vec()).or_default().push(id);
+            for skip in 0..bytes.len() {
+                let mut key = Vec::with_capacity(bytes.len() - 1);
+                key.extend_from_slice(&bytes[..skip]);
+                key.extend_from_slice(&bytes[skip + 1..]);
+                self.deletions.entry(key).or_default().push(id);
+            }
+        }
+        id
+    }
+
+    /// The keyword ids `word` (lower case) stands for: its exact match and the keywords it
+    /// is one typo away from.
+    pub(super) fn ids(&self, word: &str) -> [u16; MAX_IDS] {
+        let mut out = [NO_ID; MAX_IDS];
+        let mut n = 0;
+        let mut add = |id: u16, out: &mut [u16; MAX_IDS]| {
+            if n < MAX_IDS && !out[..n].contains(&id) {
+                out[n] = id;
+                n += 1;
+            }
+        };
+        let bytes = word.as_bytes();
+        if let Some(&id) = self.exact.get(bytes) {
+            add(id, &mut out);
+        }
+        if bytes.len() < 4 || bytes.len() > 40 || self.never_fuzzy.contains(word) {
+            return out;
+        }
+        let mut buf = [0u8; 40];
+        for skip in 0..=bytes.len() {
+            let key: &[u8] = if skip == bytes.len() {
+                bytes
+            } else {
+                buf[..skip].copy_from_slice(&bytes[..skip]);
+                buf[skip..bytes.len() - 1].copy_from_slice(&bytes[skip + 1..]);
+                &buf[..bytes.len() - 1]
+            };
+            if let Some(ids) = self.deletions.get(key) {
+                for &id in ids {
+                    let keyword = self.keywords[usize::from(id)];
+                    if fuzzy_eq(bytes, keyword.as_bytes()) {
+                        add(id, &mut out);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Every phrase that starts at word `i`: calls `found(table, index after its last word)`.
+    /// `ids` holds each word's keyword ids, `joined(k)` says whether word `k` and `k + 1`
+    /// are close enough to belong to one phrase.
+    pub(super) fn phrases_at(
+        &self,
+        i: usize,
+        ids: &[[u16; MAX_IDS]],
+        joined: impl Fn(usize) -> bool,
+        mut found: impl FnMut(Table, usize),
+    ) {
+        for &first in ids[i].iter().take_while(|&&id| id != NO_ID) {
+            for &p in &self.by_first[usize::from(first)] {
+                let phrase = &self.phrases[p as usize];
+                let mut k = i + 1;
+                let matched = phrase.words[1..].iter().all(|id| {
+                    let ok = k < ids.len() && joined(k - 1) && ids[k].contains(id);
+                    k += 1;
+                    ok
+                });
+                if matched {
+                    found(phrase.table, i + phrase.words.len());
+                }
+            }
+        }
+    }
+}
+
+/// True when `word` equals `keyword`, allowing one typo: in keywords of five bytes or more
+/// a changed, missing, extra or swapped letter; in four-byte keywords only a swapped or an
+/// extra letter ("nmae", "naame" for "name"); shorter keywords must match exactly.
+pub(super) fn fuzzy_eq(word: &[u8], keyword: &[u8]) -> bool {
+    if word == keyword {
+        return true;
+    }
+    if keyword.len() < 4 || (keyword.len() == 4 && word.len() < 4) {
+        return false;
+    }
+    let (a, b) = (word, keyword);
+    if a.len() == b.len() {
+        let Some(i) = a.iter().zip(b).position(|(x, y)| x != y) else {
+            return true;
+        };
+        let swapped =
+            i + 1 < a.len() && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 2..] == b[i + 2..];
+        swapped || (keyword.len() > 4 && a[i + 1..] == b[i + 1..])
+    } else if a.len() + 1 == b.len() || b.len() + 1 == a.len() {
+        let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
+        let i = short
+            .iter()
+            .zip(long)
+            .position(|(x, y)| x != y)
+            .unwrap_or(short.len());
+        short[i..] == long[i + 1..]
+    } else {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fuzzy_eq_allows_one_typo_in_long_words() {
+        assert!(fuzzy_eq(b"passsport", b"passport"));
+        assert!(fuzzy_eq(b"pasport", b"passport"));
+        assert!(fuzzy_eq(b"psasport", b"passport"));
+        assert!(fuzzy_eq(b"pessport", b"passport"));
+        assert!(fuzzy_eq(b"nmae", b"name"));
+        assert!(!fuzzy_eq(b"nome", b"name"));
+        assert!(!fuzzy_eq(b"cvc", b"cvv"));
+        assert!(!fuzzy_eq(b"pssprt", b"passport"));
+    }
+
+    #[test]
+    fn lexicon_finds_typos_but_not_everyday_words() {
+        let lexicon = Lexicon::new();
+        let has = |word: &str, keyword: &str| {
+            let id = lexicon.exact[keyword.as_bytes()];
+            lexicon.ids(word).contains(&id)
+        };
+        assert!(has("passsport", "passport"));
+        assert!(has("slpatažodis", "slaptažodis"));
+        assert!(!has("passwort", "passport"));
+        assert!(!has("hallo", "haslo"));
+    }
+}
