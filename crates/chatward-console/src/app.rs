@@ -110,6 +110,112 @@ pub fn App() -> Html {
         });
     }
 
+    let on_login = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |(username, password): (String, String)| {
+            let dispatcher = dispatcher.clone();
+            dispatcher.dispatch(Action::LoginSubmitted);
+            spawn_local(async move {
+                let action = match net::log_in(&username, &password).await {
+                    Ok(()) => match net::current_operator().await {
+                        Ok(Some(operator)) => Action::LoggedIn(operator),
+                        // Logged in but not known a moment later: fall back to the name.
+                        Ok(None) | Err(_) => Action::LoggedIn(Operator {
+                            display_name: username.clone(),
+                            username,
+                        }),
+                    },
+                    Err(error) => Action::LoginFailed {
+                        error: error.to_string(),
+                    },
+                };
+                dispatcher.dispatch(action);
+            });
+        })
+    };
+    let on_logout = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |()| {
+            let dispatcher = dispatcher.clone();
+            spawn_local(async move {
+                match net::log_out().await {
+                    Ok(()) => dispatcher.dispatch(Action::LoggedOut),
+                    Err(error) => {
+                        dispatcher.dispatch(Action::Failed(format!("Logging out failed: {error}")))
+                    }
+                }
+            });
+        })
+    };
+    let on_open = {
+        let link = link.clone();
+        let state = state.clone();
+        Callback::from(move |id: String| {
+            let after_seq = state.contiguous_seq(&id);
+            send(
+                &link,
+                &OperatorFrame::Open {
+                    conversation: id.clone(),
+                    after_seq,
+                },
+            );
+            state.dispatch(Action::ConversationOpened(id));
+        })
+    };
+    let on_reply = {
+        let link = link.clone();
+        let state = state.clone();
+        Callback::from(move |text: String| {
+            let Some(conversation) = state.selected.clone() else {
+                return;
+            };
+            let reply = PendingReply {
+                conversation,
+                client_id: net::new_client_id(),
+                text,
+                at: net::now(),
+            };
+            // Not sent now means sent again when the link reopens: it stays pending.
+            send(&link, &reply_frame(reply.clone()));
+            state.dispatch(Action::ReplySent(reply));
+        })
+    };
+    let on_dismiss = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |()| dispatcher.dispatch(Action::NoticeDismissed))
+    };
+    html! {
+        <Screen
+            state={(*state).clone()}
+            {on_login}
+            {on_logout}
+            {on_open}
+            {on_reply}
+            {on_dismiss}
+        />
+    }
+}
+
+/// What [`Screen`] shows and where its events go.
+#[derive(Properties, PartialEq)]
+pub struct ScreenProps {
+    pub state: State,
+    /// The login form was submitted: `(username, password)`.
+    pub on_login: Callback<(String, String)>,
+    pub on_logout: Callback<()>,
+    /// A conversation was picked from the list: its id.
+    pub on_open: Callback<String>,
+    /// A reply to the selected conversation was sent: its text.
+    pub on_reply: Callback<String>,
+    /// The operator dismissed the notice.
+    pub on_dismiss: Callback<()>,
+}
+
+/// Everything the console draws for a state, without effects: the login form, or the
+/// conversation list and the selected conversation.
+#[component]
+pub fn Screen(props: &ScreenProps) -> Html {
+    let state = &props.state;
     match &state.session {
         // The form stays mounted while a login is under way, so what was typed survives a
         // refused attempt.
@@ -118,82 +224,11 @@ pub fn App() -> Html {
                 Session::LoggedOut { error } => (error.clone(), false),
                 _ => (None, true),
             };
-            let on_login = {
-                let dispatcher = state.dispatcher();
-                Callback::from(move |(username, password): (String, String)| {
-                    let dispatcher = dispatcher.clone();
-                    dispatcher.dispatch(Action::LoginSubmitted);
-                    spawn_local(async move {
-                        let action = match net::log_in(&username, &password).await {
-                            Ok(()) => match net::current_operator().await {
-                                Ok(Some(operator)) => Action::LoggedIn(operator),
-                                // Logged in but not known a moment later: fall back to the name.
-                                Ok(None) | Err(_) => Action::LoggedIn(Operator {
-                                    display_name: username.clone(),
-                                    username,
-                                }),
-                            },
-                            Err(error) => Action::LoginFailed {
-                                error: error.to_string(),
-                            },
-                        };
-                        dispatcher.dispatch(action);
-                    });
-                })
-            };
-            html! { <LoginForm {error} {is_busy} {on_login} /> }
+            html! { <LoginForm {error} {is_busy} on_login={props.on_login.clone()} /> }
         }
         Session::LoggedIn(operator) => {
-            let on_logout = {
-                let dispatcher = state.dispatcher();
-                Callback::from(move |_: MouseEvent| {
-                    let dispatcher = dispatcher.clone();
-                    spawn_local(async move {
-                        match net::log_out().await {
-                            Ok(()) => dispatcher.dispatch(Action::LoggedOut),
-                            Err(error) => dispatcher
-                                .dispatch(Action::Failed(format!("Logging out failed: {error}"))),
-                        }
-                    });
-                })
-            };
-            let on_open = {
-                let link = link.clone();
-                let state = state.clone();
-                Callback::from(move |id: String| {
-                    let after_seq = state.contiguous_seq(&id);
-                    send(
-                        &link,
-                        &OperatorFrame::Open {
-                            conversation: id.clone(),
-                            after_seq,
-                        },
-                    );
-                    state.dispatch(Action::ConversationOpened(id));
-                })
-            };
-            let on_reply = {
-                let link = link.clone();
-                let state = state.clone();
-                Callback::from(move |text: String| {
-                    let Some(conversation) = state.selected.clone() else {
-                        return;
-                    };
-                    let reply = PendingReply {
-                        conversation,
-                        client_id: net::new_client_id(),
-                        text,
-                        at: net::now(),
-                    };
-                    // Not sent now means sent again when the link reopens: it stays pending.
-                    send(&link, &reply_frame(reply.clone()));
-                    state.dispatch(Action::ReplySent(reply));
-                })
-            };
-            let on_dismiss = {
-                let dispatcher = state.dispatcher();
-                Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::NoticeDismissed))
-            };
+            let on_logout = props.on_logout.reform(|_: MouseEvent| ());
+            let on_dismiss = props.on_dismiss.reform(|_: MouseEvent| ());
             html! {
                 <>
                     <header class="cw-topbar">
@@ -212,10 +247,10 @@ pub fn App() -> Html {
                         <ConversationList
                             conversations={state.conversations.clone()}
                             selected={state.selected.clone()}
-                            {on_open}
+                            on_open={props.on_open.clone()}
                         />
                         <main class="cw-main">
-                            { selected_view(&state, on_reply) }
+                            { selected_view(state, props.on_reply.clone()) }
                         </main>
                     </div>
                 </>

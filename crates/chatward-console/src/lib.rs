@@ -3,13 +3,13 @@
 //!
 //! - [`state`]: the one state type and its reducer (tested natively).
 //! - [`net`]: the operator HTTP API and WebSocket, the only code that talks to the relay.
-//! - `app`: the components.
+//! - [`App`]: the console with its effects; [`Screen`]: what it draws for a [`state::State`].
 
 mod app;
 pub mod net;
 pub mod state;
 
-pub use app::App;
+pub use app::{App, Screen, ScreenProps};
 
 /// Entry point: renders the console into `#console` (or the body).
 #[wasm_bindgen::prelude::wasm_bindgen(start)]
