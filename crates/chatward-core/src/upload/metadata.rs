@@ -47,8 +47,11 @@ impl Ledger {
             return;
         }
         self.removed.trailing_data = true;
-        self.removed.gps |= block_has_gps(rest);
-        self.removed.hidden_payload |= payload::find(rest, Look::Payload).is_some();
+        // Trailers can be megabytes (a motion photo's video), so only the fast scans: GPS in
+        // an appended picture's EXIF or XMP, and payload markers.
+        let (has_payload, has_location) = payload::find_kinds(rest);
+        self.removed.gps |= has_location;
+        self.removed.hidden_payload |= has_payload;
     }
 
     /// A minimal TIFF block that holds only the orientation, when the original turned the

@@ -62,8 +62,20 @@ const fn byte_set(from: usize, to: usize) -> [bool; 256] {
 pub(super) enum Look {
     /// Archives, documents, programs, scripts and markup.
     Payload,
-    /// All that, and GPS location.
+    /// GPS location only (an XMP GPS name, an EXIF block with GPS).
+    Location,
+    /// All of it.
     PayloadOrLocation,
+}
+
+impl Look {
+    fn payload(self) -> bool {
+        matches!(self, Self::Payload | Self::PayloadOrLocation)
+    }
+
+    fn location(self) -> bool {
+        matches!(self, Self::Location | Self::PayloadOrLocation)
+    }
 }
 
 /// The offset of the first marker in `data`, if any.
@@ -83,6 +95,29 @@ pub(super) fn find(data: &[u8], look: Look) -> Option<usize> {
     find_from(data, checked, data.len(), look)
 }
 
+/// Whether `data` holds payload markers and whether it holds location, in about one pass.
+pub(super) fn find_kinds(data: &[u8]) -> (bool, bool) {
+    let (mut payload, mut location) = (false, false);
+    let mut from = 0;
+    loop {
+        let look = match (payload, location) {
+            (false, false) => Look::PayloadOrLocation,
+            (true, false) => Look::Location,
+            (false, true) => Look::Payload,
+            (true, true) => return (true, true),
+        };
+        let Some(at) = find(&data[from..], look) else {
+            return (payload, location);
+        };
+        if is_marker_at(&data[from + at..], Look::Location) {
+            location = true;
+        } else {
+            payload = true;
+        }
+        from += at + 1;
+    }
+}
+
 /// The first marker starting in `from..to`, looked for at each position.
 fn find_from(data: &[u8], from: usize, to: usize, look: Look) -> Option<usize> {
     (from..to).find(|&i| FIRST[data[i] as usize] && is_marker_at(&data[i..], look))
@@ -90,10 +125,11 @@ fn find_from(data: &[u8], from: usize, to: usize, look: Look) -> Option<usize> {
 
 fn is_marker_at(rest: &[u8], look: Look) -> bool {
     match rest[0] {
+        b'G' => look.location() && metadata::is_xmp_gps_at(rest),
+        b'E' => look.location() && metadata::is_exif_gps_at(rest),
+        _ if !look.payload() => false,
         b'<' => is_tag(&rest[1..]),
         0x7F => is_elf(rest),
-        b'G' => look == Look::PayloadOrLocation && metadata::is_xmp_gps_at(rest),
-        b'E' => look == Look::PayloadOrLocation && metadata::is_exif_gps_at(rest),
         _ => EXACT.iter().any(|m| rest.starts_with(m)),
     }
 }
@@ -227,6 +263,12 @@ mod tests {
         let data = b"..GPSLatitude='48.85'..";
         assert_eq!(find(data, Look::Payload), None);
         assert_eq!(find(data, Look::PayloadOrLocation), Some(2));
+        assert_eq!(find(data, Look::Location), Some(2));
+        assert_eq!(find(b"<?php GPSAltitude", Look::Location), Some(6));
+        assert_eq!(find_kinds(b"GPSLatitude <?php"), (true, true));
+        assert_eq!(find_kinds(b"<?php <?php"), (true, false));
+        assert_eq!(find_kinds(b"GPSLatitude GPSAltitude"), (false, true));
+        assert_eq!(find_kinds(b"nothing"), (false, false));
         assert_eq!(
             find(b"GPSVersionID Exif\0\0MM\0*", Look::PayloadOrLocation),
             None
