@@ -11,7 +11,7 @@ use std::sync::Once;
 
 use chatward_core::protocol::{Author, ConsentRecord, ConversationSummary, Entry, Millis};
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyPool, Connection as _, Executor as _, Row};
 
 /// Embedded migrations from `crates/chatward-server/migrations/`.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -142,8 +142,28 @@ impl Store {
         };
         let options = sqlx::any::AnyConnectOptions::from_str(&url)
             .map_err(|error| StoreError::Open(error.to_string()))?;
+        let is_sqlite = url.starts_with("sqlite:");
+        if is_sqlite {
+            // Write-ahead logging lets readers work while one connection writes, and with
+            // `synchronous = NORMAL` (below) a commit needs no fsync of its own: the file
+            // stays consistent on power loss, only the last commits may be lost. It is a
+            // property of the file, so one connection sets it before the pool opens.
+            let mut connection = sqlx::AnyConnection::connect_with(&options)
+                .await
+                .map_err(|error| StoreError::Open(error.to_string()))?;
+            connection.execute("PRAGMA journal_mode = WAL").await?;
+            connection.close().await?;
+        }
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
+            .after_connect(move |connection, _| {
+                Box::pin(async move {
+                    if is_sqlite {
+                        connection.execute("PRAGMA synchronous = NORMAL").await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect_with(options)
             .await
             .map_err(|error| StoreError::Open(error.to_string()))?;
@@ -353,15 +373,8 @@ impl Store {
         client_id: Option<&str>,
         now: Millis,
     ) -> Result<Appended, StoreError> {
-        if let Some(entry) = self
-            .entry_by_client_id(conversation, author, client_id)
-            .await?
-        {
-            return Ok(Appended {
-                entry,
-                is_new: false,
-            });
-        }
+        // A resend is rare: rather than looking for it first, let the unique index on
+        // (conversation, author, client_id) refuse it and answer with the stored entry.
         let mut tx = self.pool.begin().await?;
         // Bumping the counter first takes the write lock (SQLite) or the row lock
         // (PostgreSQL), so concurrent appends to one conversation queue up and seq stays

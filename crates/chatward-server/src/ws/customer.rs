@@ -443,14 +443,21 @@ impl Session {
                     entry: appended.entry,
                 },
             );
-            if let Some(summary) = self.state.store.summary(&conversation).await? {
-                hub.to_operators(
-                    None,
-                    OperatorEvent::Conversation {
-                        conversation: summary,
-                    },
-                );
-            }
+            // The new unread count is news for consoles, not for the customer: the ack
+            // does not wait for it.
+            let state = self.state.clone();
+            tokio::spawn(async move {
+                match state.store.summary(&conversation).await {
+                    Ok(Some(summary)) => {
+                        let event = OperatorEvent::Conversation {
+                            conversation: summary,
+                        };
+                        state.hub.to_operators(None, event);
+                    }
+                    Ok(None) => {}
+                    Err(error) => tracing::error!(%error, "conversation summary failed"),
+                }
+            });
         }
         Ok(Some(CustomerEvent::Ack { client_id, seq }))
     }
