@@ -331,7 +331,7 @@ fn LoginForm(props: &LoginFormProps) -> Html {
                     autocomplete="current-password" required=true />
                 <button type="submit" class="cw-primary">{ "Log in" }</button>
                 if props.is_busy {
-                    <p class="cw-hint" role="status">{ "Logging in…" }</p>
+                    <p class="cw-hint" role="status">{ "Checking with the relay…" }</p>
                 }
             </form>
         </main>
