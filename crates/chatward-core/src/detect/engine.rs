@@ -14,6 +14,8 @@ struct Word {
     digits: bool,
     /// Every byte is ASCII.
     ascii: bool,
+    /// Some byte is an ASCII digit.
+    has_digit: bool,
 }
 
 /// A candidate finding before overlaps are settled.
@@ -32,6 +34,7 @@ struct Ctx<'a> {
     /// offsets in one are offsets in the other.
     lower: String,
     words: Vec<Word>,
+    lexicon: &'a Lexicon,
     /// Phrases found: (first word, table, index after the last word), by first word.
     starts: Vec<(u32, u8, u32)>,
     /// For each word, the tables with a phrase ending at it.
@@ -40,7 +43,7 @@ struct Ctx<'a> {
 }
 
 /// Finds every category in `text`.
-pub(super) fn scan(text: &str, lexicon: &Lexicon) -> Vec<Finding> {
+pub(super) fn scan<'a>(text: &'a str, lexicon: &'a Lexicon) -> Vec<Finding> {
     let mut ctx = Ctx::new(text, lexicon);
     ctx.emails();
     ctx.ip_addresses();
@@ -55,7 +58,7 @@ fn is_sep_gap(gap: &str, allowed: &[u8], max: usize) -> bool {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(text: &'a str, lexicon: &Lexicon) -> Self {
+    fn new(text: &'a str, lexicon: &'a Lexicon) -> Self {
         let mut lower = String::with_capacity(text.len());
         for c in text.chars() {
             let mut l = c.to_lowercase();
@@ -98,6 +101,7 @@ impl<'a> Ctx<'a> {
             text,
             lower,
             words,
+            lexicon,
             starts,
             ends,
             out: Vec::new(),
@@ -111,11 +115,12 @@ impl<'a> Ctx<'a> {
             end,
             digits: bytes.iter().all(u8::is_ascii_digit),
             ascii: bytes.is_ascii(),
+            has_digit: bytes.iter().any(u8::is_ascii_digit),
         }
     }
 
     fn has_digit(&self, i: usize) -> bool {
-        self.raw(i).bytes().any(|b| b.is_ascii_digit())
+        self.words[i].has_digit
     }
 
     fn lw(&self, i: usize) -> &str {
@@ -288,7 +293,10 @@ impl<'a> Ctx<'a> {
         let n = self.words.len();
         let mut buf = [0u8; 40];
         for i in 0..n {
-            if !self.words[i].ascii {
+            let first = self.words[i];
+            // Values with structure start with a digit group, or with one or two letters (a
+            // UK National Insurance number written "AB 12 34 56 C", a NIE "X-1234567-L").
+            if !first.ascii || !(first.has_digit || first.end - first.start <= 2) {
                 continue;
             }
             let mut len = 0;
@@ -328,6 +336,10 @@ impl<'a> Ctx<'a> {
                 }
                 let gap = self.gap(j);
                 if !is_sep_gap(gap, b" -./()", 3) || gap.contains("..") {
+                    break;
+                }
+                let next = self.words[j + 1];
+                if !next.has_digit && next.end - next.start > 4 {
                     break;
                 }
                 seps[count] = gap;
@@ -1168,11 +1180,7 @@ impl<'a> Ctx<'a> {
         if i >= self.words.len() {
             return None;
         }
-        let word = self.lw(i);
-        w::MONTHS
-            .iter()
-            .find(|(m, _)| *m == word)
-            .map(|&(_, n)| u32::from(n))
+        self.lexicon.month(self.lw(i)).map(u32::from)
     }
 
     fn number_at(&self, i: usize, max_len: usize) -> Option<u32> {

@@ -110,6 +110,7 @@ pub(super) struct Lexicon {
     exact: FastMap<&'static [u8], u16>,
     deletions: FastMap<Vec<u8>, Vec<u16>>,
     never_fuzzy: HashSet<&'static str, BuildHasherDefault<Fnv>>,
+    months: FastMap<&'static str, u8>,
     phrases: Vec<Phrase>,
     /// For each keyword id, the phrases that start with it.
     by_first: Vec<Vec<u32>>,
@@ -129,6 +130,7 @@ impl Lexicon {
             exact: FastMap::default(),
             deletions: FastMap::default(),
             never_fuzzy: w::NEVER_FUZZY.iter().copied().collect(),
+            months: w::MONTHS.iter().copied().collect(),
             phrases: Vec::new(),
             by_first: Vec::new(),
         };
@@ -182,7 +184,8 @@ impl Lexicon {
         if let Some(&id) = self.exact.get(bytes) {
             add(id, &mut out);
         }
-        if bytes.len() < 4 || bytes.len() > 40 || self.never_fuzzy.contains(word) {
+        let has_digit = bytes.iter().any(u8::is_ascii_digit);
+        if bytes.len() < 4 || bytes.len() > 40 || has_digit || self.never_fuzzy.contains(word) {
             return out;
         }
         let mut buf = [0u8; 40];
@@ -204,6 +207,14 @@ impl Lexicon {
             }
         }
         out
+    }
+
+    /// The month number of a month name or abbreviation in any language.
+    pub(super) fn month(&self, word: &str) -> Option<u8> {
+        if word.len() < 3 || word.len() > 14 {
+            return None;
+        }
+        self.months.get(word).copied()
     }
 
     /// Every phrase that starts at word `i`: calls `found(table, index after its last word)`.
