@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chatward_core::protocol::{OperatorProfile, Statement};
+use chatward_core::{Policy, ScanOptions, Scanner};
 use serde::Deserialize;
 
 use crate::auth::sha256_hex;
@@ -73,9 +74,10 @@ pub struct FileShop {
     pub statement: FileStatement,
     /// The profile shown on the customer's operator card.
     pub operator: OperatorProfile,
-    /// The shop's policy per category. Kept opaque until the core's `Policy` type lands.
+    /// What to do per category of personal data (`CREDIT_CARD = "block"`...); categories
+    /// left out keep the careful defaults of `chatward_core::Policy`.
     #[serde(default)]
-    pub policy: serde_json::Value,
+    pub policy: Policy,
     /// Largest upload in bytes.
     #[serde(default = "default_upload_limit")]
     pub upload_limit_bytes: u64,
@@ -132,7 +134,7 @@ impl Default for Limits {
 }
 
 /// A shop the relay serves, checked.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Shop {
     /// The id clients name in `?shop=`.
     pub id: String,
@@ -142,8 +144,10 @@ pub struct Shop {
     pub statement: Statement,
     /// The operator card.
     pub operator: OperatorProfile,
-    /// Opaque policy until `chatward_core::Policy` exists.
-    pub policy: serde_json::Value,
+    /// What to do per category of personal data.
+    pub policy: Policy,
+    /// The detector, built once; the shop's own e-mail address is never reported.
+    pub scanner: Scanner,
     /// Largest upload in bytes.
     pub upload_limit_bytes: u64,
     /// Retention in days.
@@ -291,6 +295,9 @@ fn check_shop(id: String, shop: FileShop) -> Result<Shop, ConfigError> {
         )));
     }
     let hash = sha256_hex(shop.statement.text.as_bytes());
+    let scanner = Scanner::new(&ScanOptions {
+        allow: shop.operator.email.iter().cloned().collect(),
+    });
     Ok(Shop {
         statement: Statement {
             version: shop.statement.version,
@@ -301,6 +308,7 @@ fn check_shop(id: String, shop: FileShop) -> Result<Shop, ConfigError> {
         id,
         allowed_origins: shop.allowed_origins,
         operator: shop.operator,
+        scanner,
         policy: shop.policy,
         upload_limit_bytes: shop.upload_limit_bytes,
         retention_days: shop.retention_days,
@@ -323,7 +331,7 @@ fn demo_shops() -> BTreeMap<String, FileShop> {
             email: Some("help@demo-shop.example".to_owned()),
             photo: None,
         },
-        policy: serde_json::Value::Null,
+        policy: Policy::default(),
         upload_limit_bytes: default_upload_limit(),
         retention_days: default_retention_days(),
     };
@@ -332,6 +340,8 @@ fn demo_shops() -> BTreeMap<String, FileShop> {
 
 #[cfg(test)]
 mod tests {
+    use chatward_core::{Action, Category};
+
     use super::*;
 
     #[test]
@@ -360,12 +370,21 @@ mod tests {
             statement = { version = "v1", text = "We keep chats 7 days." }
             operator = { name = "Acme support" }
             retention_days = 7
+            [shops.acme.policy]
+            EMAIL = "mask"
         "#;
         let config = FileConfig::parse(text).unwrap().into_config().unwrap();
         assert_eq!(config.listen.port(), 9000);
         assert_eq!(config.limits.max_message_chars, 10);
         assert_eq!(config.shops.keys().collect::<Vec<_>>(), ["acme"]);
         assert_eq!(config.shops["acme"].retention_days, 7);
+        let policy = &config.shops["acme"].policy;
+        assert_eq!(policy.action(Category::Email), Action::Mask);
+        assert_eq!(
+            policy.action(Category::CreditCard),
+            Action::Block,
+            "defaults stay"
+        );
     }
 
     #[test]
@@ -381,6 +400,12 @@ mod tests {
             let error = FileConfig::parse(&text).unwrap().into_config().unwrap_err();
             assert!(matches!(error, ConfigError::Shop(_)), "{origin}: {error}");
         }
+    }
+
+    #[test]
+    fn unknown_policy_categories_are_errors() {
+        let text = "[shops.x]\nallowed_origins = []\nstatement = { version = \"1\", text = \"t\" }\noperator = { name = \"n\" }\npolicy = { SHOE_SIZE = \"block\" }\n";
+        assert!(FileConfig::parse(text).is_err());
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod state;
 pub mod store;
 
 mod auth;
+mod enforce;
 mod error;
 mod http;
 pub mod ws;

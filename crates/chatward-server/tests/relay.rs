@@ -67,6 +67,11 @@ impl Drop for Relay {
 
 impl Relay {
     async fn start() -> Self {
+        Self::start_with(chatward_core::Policy::default()).await
+    }
+
+    /// A relay whose demo shop has `policy`.
+    async fn start_with(policy: chatward_core::Policy) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let dist = dir.path().join("dist");
         std::fs::create_dir_all(dist.join("pane")).unwrap();
@@ -82,7 +87,8 @@ impl Relay {
             static_dir: Some(dist),
             ..FileConfig::default()
         };
-        let config = file.into_config().unwrap();
+        let mut config = file.into_config().unwrap();
+        std::sync::Arc::make_mut(config.shops.get_mut("demo").unwrap()).policy = policy;
         let store = Store::connect(&config.database).await.unwrap();
         let account = OperatorAccount {
             username: OPERATOR.to_owned(),
@@ -716,4 +722,71 @@ async fn a_flood_of_frames_is_limited() {
         CustomerEvent::Error { code, .. } => assert_eq!(code, ErrorCode::Limited),
         other => panic!("expected limited, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn the_policy_is_enforced_on_the_relay_whatever_the_client_sends() {
+    let policy = chatward_core::Policy::with_overrides([("EMAIL", "mask")]).unwrap();
+    let relay = Relay::start_with(policy).await;
+    let cookie = relay.login().await;
+    let mut operator = relay.operator(&cookie).await;
+    let _list: OperatorEvent = recv(&mut operator).await;
+    let mut customer = relay.customer().await;
+    let (conversation, _, statement, _) = greet(&mut customer, None).await;
+    consent(&mut customer, &statement).await;
+
+    // Blocked by default: a card number is refused with a reason and stored nowhere.
+    let card = CustomerFrame::Message {
+        client_id: "card".into(),
+        text: "my card is 4111 1111 1111 1111".into(),
+    };
+    send(&mut customer, &card).await;
+    match recv(&mut customer).await {
+        CustomerEvent::Refused { client_id, reason } => {
+            assert_eq!(client_id, "card");
+            assert!(reason.contains("card number"), "{reason}");
+        }
+        other => panic!("expected refused, got {other:?}"),
+    }
+
+    // Masked by this shop: stored, echoed and delivered only masked.
+    let text = "write to jane.doe@example.org please";
+    send(
+        &mut customer,
+        &CustomerFrame::Message {
+            client_id: "mail".into(),
+            text: text.into(),
+        },
+    )
+    .await;
+    let mut stored = None;
+    while stored.is_none() {
+        match recv(&mut customer).await {
+            CustomerEvent::Ack { seq, .. } => assert_eq!(seq, 1, "the refused message took no seq"),
+            CustomerEvent::Entry { entry } => stored = Some(entry),
+            other => panic!("expected ack and entry, got {other:?}"),
+        }
+    }
+    let stored = stored.unwrap();
+    assert!(
+        !stored.text.contains("jane.doe@example.org"),
+        "{}",
+        stored.text
+    );
+    let (seen_in, delivered) = next_operator_entry(&mut operator).await;
+    assert_eq!(seen_in, conversation);
+    assert_eq!(delivered.seq, 1, "the operator never saw the card message");
+    assert_eq!(delivered.text, stored.text);
+
+    // Storage holds the masked text too: a later reader gets the same.
+    send(
+        &mut operator,
+        &OperatorFrame::Open {
+            conversation,
+            after_seq: 0,
+        },
+    )
+    .await;
+    let (_, reread) = next_operator_entry(&mut operator).await;
+    assert_eq!(reread.text, stored.text);
 }

@@ -20,6 +20,7 @@ use super::{
 };
 use crate::auth::{random_hex, sha256_hex};
 use crate::config::Shop;
+use crate::enforce::{Enforced, enforce};
 use crate::state::{AppState, now_millis};
 use crate::store::StoreError;
 
@@ -413,6 +414,19 @@ impl Session {
             return Ok(Some(CustomerEvent::Refused { client_id, reason }));
         }
         let conversation = self.conversation.id.clone();
+        // The shop's policy, again: the pane checked for the customer, this is the boundary.
+        let text = match enforce(&self.shop, &text) {
+            Enforced::Refuse { reason, blocked } => {
+                tracing::info!(%conversation, ?blocked, "customer message refused by policy");
+                return Ok(Some(CustomerEvent::Refused { client_id, reason }));
+            }
+            Enforced::Pass { text, masked } => {
+                if !masked.is_empty() {
+                    tracing::info!(%conversation, ?masked, "customer message masked by policy");
+                }
+                text
+            }
+        };
         let appended = self
             .state
             .store
