@@ -109,20 +109,19 @@ fn prerequisites(ws: &Workspace) -> anyhow::Result<()> {
     prereq::ensure_python_packages(ws)
 }
 
+/// The native test run. wasm-tools has no tests; excluding it saves compiling wasm-bindgen a
+/// second time with the dev profile (it is built once with the `tools` profile).
+/// `--no-fail-fast`: one failing test binary must not hide the others' results.
+const NATIVE_TEST_ARGS: &[&str] = &[
+    "test",
+    "--no-fail-fast",
+    "--workspace",
+    "--exclude",
+    TOOLS_PACKAGE,
+];
+
 fn native_tests(ws: &Workspace) -> anyhow::Result<()> {
-    // wasm-tools has no tests; excluding it saves compiling wasm-bindgen a second time with
-    // the dev profile (it is built once with the `tools` profile).
-    process::run(
-        ws.cargo()
-            // --no-fail-fast: one failing test binary must not hide the others' results.
-            .args([
-                "test",
-                "--no-fail-fast",
-                "--workspace",
-                "--exclude",
-                TOOLS_PACKAGE,
-            ]),
-    )
+    process::run(ws.cargo().args(NATIVE_TEST_ARGS))
 }
 
 fn wasm_tests(ws: &Workspace) -> anyhow::Result<()> {
@@ -173,7 +172,9 @@ fn console_has_wasm_tests(ws: &Workspace) -> bool {
 }
 
 fn end_to_end_tests(ws: &Workspace) -> anyhow::Result<()> {
-    ws.build_relay()?;
+    // The relay binary exactly as the native tests built it: `cargo build -p chatward-server`
+    // resolves features without the dev-dependencies and would rebuild much of the tree.
+    process::run(ws.cargo().args(NATIVE_TEST_ARGS).arg("--no-run"))?;
     // A fresh database per run, inside the target dir so it never lands in git.
     let scratch = ws.target_dir.join("e2e");
     if scratch.exists() {
