@@ -140,6 +140,9 @@ pub struct Resume {
 }
 
 /// A frame the relay sends to a customer's pane.
+// `welcome` is the large one and is sent once per connection; boxing it would only make
+// every match on it clumsier.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum CustomerEvent {

@@ -121,6 +121,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
         None => relay_server.await?,
     }
+    tracing::info!("stopped");
     Ok(())
 }
 
@@ -144,5 +145,4 @@ async fn shutdown() {
         () = interrupt => {}
         () = terminate => {}
     }
-    tracing::info!("shutting down");
 }

@@ -16,7 +16,7 @@ use tokio::sync::{broadcast, mpsc};
 
 use super::{
     FLUSH_TIMEOUT, FrameBudget, Incoming, LIMITED, OUTBOX, is_valid_client_id, next_frame,
-    send_json, text_problem,
+    ping_ticker, send_json, send_ping, text_problem,
 };
 use crate::auth::{random_hex, sha256_hex};
 use crate::config::Shop;
@@ -268,8 +268,10 @@ async fn write_loop<W>(
 ) where
     W: Sink<Message> + Unpin,
 {
+    let mut pings = ping_ticker(state.config.limits.idle_timeout);
     loop {
         let sent = tokio::select! {
+            _ = pings.tick() => send_ping(&mut sink).await,
             event = inbox.recv() => match event {
                 Some(event) => send_json(&mut sink, &event).await,
                 None => break,

@@ -30,6 +30,24 @@ const OUTBOX: usize = 64;
 /// How long a closing session may take to flush its last frames.
 const FLUSH_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// A ticker for keep-alive pings, a third of the idle timeout apart. Browsers answer pings
+/// with pongs by themselves, so an open tab stays active and only dead connections reach
+/// the idle timeout.
+fn ping_ticker(idle: Duration) -> tokio::time::Interval {
+    let period = (idle / 3).max(Duration::from_millis(10));
+    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticker
+}
+
+/// Sends a keep-alive ping.
+async fn send_ping<W>(sink: &mut W) -> Result<(), W::Error>
+where
+    W: Sink<Message> + Unpin,
+{
+    sink.send(Message::Ping(axum::body::Bytes::new())).await
+}
+
 /// Query of `GET /ws/customer`.
 #[derive(Deserialize)]
 pub struct CustomerQuery {

@@ -122,3 +122,52 @@ async fn a_customer_session_runs_over_channels_and_ends_with_its_stream() {
         .unwrap();
     assert_eq!(state.hub.live_conversations(), 0);
 }
+
+#[tokio::test]
+async fn sessions_ping_and_close_when_the_peer_stays_silent() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = FileConfig {
+        database: Some(format!("sqlite://{}", dir.path().join("p.db").display())),
+        ..FileConfig::default()
+    };
+    let mut config = file.into_config().unwrap();
+    config.limits.idle_timeout = std::time::Duration::from_millis(600);
+    let store = Store::connect(&config.database).await.unwrap();
+    let state = AppState::new(config, store);
+    let shop = state.shop("demo").unwrap();
+    let (to_session, mut from_session, sink, stream) = channel_socket();
+    let session = tokio::spawn(ws::customer::run(state, shop, sink, stream));
+    push(
+        &to_session,
+        &CustomerFrame::Hello {
+            v: PROTOCOL_VERSION,
+            resume: None,
+        },
+    )
+    .await;
+    assert!(matches!(
+        pull(&mut from_session).await,
+        CustomerEvent::Welcome { .. }
+    ));
+
+    // Pongs (what a browser sends by itself) keep the session alive well past the idle
+    // timeout: it keeps pinging, which a closed session could not.
+    for _ in 0..6 {
+        let ping = tokio::time::timeout(super::PATIENCE, from_session.recv())
+            .await
+            .unwrap()
+            .expect("session alive");
+        assert!(matches!(ping, Message::Ping(_)), "{ping:?}");
+        to_session
+            .send(Message::Pong(axum::body::Bytes::new()))
+            .await
+            .unwrap();
+    }
+
+    // Silence (the input stays open but nothing comes) ends it.
+    tokio::time::timeout(super::PATIENCE, session)
+        .await
+        .expect("idle session ends")
+        .unwrap();
+    drop(to_session);
+}
