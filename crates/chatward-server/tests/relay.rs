@@ -16,6 +16,8 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
+#[path = "relay/cli.rs"]
+mod cli;
 #[path = "relay/sessions.rs"]
 mod sessions;
 
