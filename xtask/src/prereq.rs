@@ -5,6 +5,7 @@
 
 use std::path::Path;
 use std::process::Command;
+use std::time::SystemTime;
 
 use anyhow::{Context as _, bail};
 
@@ -42,16 +43,8 @@ pub fn ensure_wasm_target() -> anyhow::Result<()> {
 
 /// Installs Chromium and chromedriver from Debian when missing (as root), else says how to.
 pub fn ensure_chromium() -> anyhow::Result<()> {
-    let mut packages = Vec::new();
-    if !Path::new(CHROMIUM).is_file() {
-        packages.push("chromium");
-    }
-    if !Path::new(CHROMEDRIVER).is_file() {
-        packages.push("chromium-driver");
-    }
-    if !process::succeeds(Command::new("node").arg("--version")) {
-        packages.extend(["nodejs", "npm"]);
-    }
+    let has_node = process::succeeds(Command::new("node").arg("--version"));
+    let packages = missing_packages(|path| Path::new(path).is_file(), has_node);
     if packages.is_empty() {
         return Ok(());
     }
@@ -76,6 +69,21 @@ pub fn ensure_chromium() -> anyhow::Result<()> {
     )
 }
 
+/// The Debian packages to install, given which files exist and whether `node` runs.
+fn missing_packages(is_file: impl Fn(&str) -> bool, has_node: bool) -> Vec<&'static str> {
+    let mut packages = Vec::new();
+    if !is_file(CHROMIUM) {
+        packages.push("chromium");
+    }
+    if !is_file(CHROMEDRIVER) {
+        packages.push("chromium-driver");
+    }
+    if !has_node {
+        packages.extend(["nodejs", "npm"]);
+    }
+    packages
+}
+
 /// Runs `npm ci` in `e2e/` when its `node_modules` is missing or older than the lockfile.
 pub fn ensure_node_modules(ws: &Workspace) -> anyhow::Result<()> {
     let e2e = ws.path("e2e");
@@ -83,11 +91,7 @@ pub fn ensure_node_modules(ws: &Workspace) -> anyhow::Result<()> {
     // npm ci writes this copy of the lockfile last, so it dates the installed tree.
     let installed = e2e.join("node_modules").join(".package-lock.json");
     let modified = |path: &Path| path.metadata().and_then(|meta| meta.modified()).ok();
-    let is_fresh = match (modified(&installed), modified(&lockfile)) {
-        (Some(installed), Some(locked)) => installed >= locked,
-        _ => false,
-    };
-    if is_fresh {
+    if is_fresh(modified(&installed), modified(&lockfile)) {
         return Ok(());
     }
     process::run(
@@ -96,6 +100,14 @@ pub fn ensure_node_modules(ws: &Workspace) -> anyhow::Result<()> {
             .current_dir(&e2e),
     )
     .context("installing the end-to-end test packages (needs the npm registry)")
+}
+
+/// Whether an installed tree dated `installed` is at least as new as the lockfile.
+fn is_fresh(installed: Option<SystemTime>, locked: Option<SystemTime>) -> bool {
+    match (installed, locked) {
+        (Some(installed), Some(locked)) => installed >= locked,
+        _ => false,
+    }
 }
 
 /// Installs the Python requirements of colleagues' tests when Pillow is missing.
@@ -120,4 +132,38 @@ fn is_root() -> bool {
         .arg("-u")
         .output()
         .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).trim() == "0")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn nothing_to_install_when_everything_is_there() {
+        assert!(missing_packages(|_| true, true).is_empty());
+    }
+
+    #[test]
+    fn names_exactly_the_missing_debian_packages() {
+        assert_eq!(
+            missing_packages(|path| path == CHROMIUM, true),
+            ["chromium-driver"]
+        );
+        assert_eq!(
+            missing_packages(|_| false, false),
+            ["chromium", "chromium-driver", "nodejs", "npm"]
+        );
+    }
+
+    #[test]
+    fn node_modules_older_than_the_lockfile_or_missing_is_stale() {
+        let locked = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
+        let later = locked + Duration::from_secs(1);
+        let earlier = locked - Duration::from_secs(1);
+        assert!(is_fresh(Some(later), Some(locked)));
+        assert!(!is_fresh(Some(earlier), Some(locked)));
+        assert!(!is_fresh(None, Some(locked)));
+        assert!(!is_fresh(Some(later), None));
+    }
 }
