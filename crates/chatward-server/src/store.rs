@@ -361,6 +361,41 @@ impl Store {
         Ok(())
     }
 
+    /// Deletes the shop's conversations (with their consents and entries) that saw nothing
+    /// new since `cutoff`; returns how many went. Retention: the shop keeps chats only as
+    /// long as its statement says.
+    pub async fn delete_inactive(&self, shop: &str, cutoff: Millis) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // Children first, so this does not depend on the database enforcing `ON DELETE
+        // CASCADE` (SQLite only does with foreign keys switched on).
+        for table in [
+            "DELETE FROM entries WHERE conversation_id IN (SELECT id FROM conversations c \
+             WHERE c.shop = $1 AND c.started_at < $2 AND NOT EXISTS (SELECT 1 FROM entries e \
+             WHERE e.conversation_id = c.id AND e.at >= $2))",
+            "DELETE FROM consents WHERE conversation_id IN (SELECT id FROM conversations c \
+             WHERE c.shop = $1 AND c.started_at < $2 AND NOT EXISTS (SELECT 1 FROM entries e \
+             WHERE e.conversation_id = c.id AND e.at >= $2))",
+        ] {
+            sqlx::query(table)
+                .bind(shop)
+                .bind(cutoff)
+                .execute(&mut *tx)
+                .await?;
+        }
+        // Their entries are gone now, so "no recent entry" holds for exactly the same rows.
+        let deleted = sqlx::query(
+            "DELETE FROM conversations WHERE shop = $1 AND started_at < $2 \
+             AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.conversation_id = conversations.id)",
+        )
+        .bind(shop)
+        .bind(cutoff)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(deleted)
+    }
+
     // ---- entries -----------------------------------------------------------------------
 
     /// Appends a message with the next `seq`. A `client_id` stored before for the same

@@ -57,6 +57,7 @@ async fn test_database(dir: &std::path::Path) -> String {
 /// A relay serving a temporary database and static folder; stopped on drop.
 struct Relay {
     addr: SocketAddr,
+    state: AppState,
     server: tokio::task::JoinHandle<()>,
     _dir: tempfile::TempDir,
 }
@@ -100,10 +101,12 @@ impl Relay {
         store.put_operator(&account, 0).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let router = app(AppState::new(config, store));
+        let state = AppState::new(config, store);
+        let router = app(state.clone());
         let server = tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
         Self {
             addr,
+            state,
             server,
             _dir: dir,
         }
@@ -791,4 +794,60 @@ async fn the_policy_is_enforced_on_the_relay_whatever_the_client_sends() {
     .await;
     let (_, reread) = next_operator_entry(&mut operator).await;
     assert_eq!(reread.text, stored.text);
+}
+
+#[tokio::test]
+async fn retention_deletes_only_conversations_quiet_since_the_cutoff() {
+    let relay = Relay::start().await;
+    let mut quiet = relay.customer().await;
+    let (quiet_id, quiet_token, statement, _) = greet(&mut quiet, None).await;
+    consent(&mut quiet, &statement).await;
+    say(&mut quiet, "m1", "old news").await;
+    let mut busy = relay.customer().await;
+    let (busy_id, _, _, _) = greet(&mut busy, None).await;
+    consent(&mut busy, &statement).await;
+    say(&mut busy, "m1", "first").await;
+
+    // Everything so far is "old": a cutoff just after it, then one more message to `busy`.
+    let store = &relay.state.store;
+    let cutoff = store.entries_after(&busy_id, 0).await.unwrap()[0].at + 1;
+    let cutoff = cutoff.max(chatward_server::state::now_millis() + 1);
+    loop {
+        // Wait until the clock has passed the cutoff, so the next entry is newer.
+        if chatward_server::state::now_millis() > cutoff {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    say(&mut busy, "m2", "still talking").await;
+
+    assert_eq!(store.delete_inactive("demo", cutoff).await.unwrap(), 1);
+    assert!(store.conversation(&quiet_id).await.unwrap().is_none());
+    assert!(store.entries_after(&quiet_id, 0).await.unwrap().is_empty());
+    assert!(store.latest_consent(&quiet_id).await.unwrap().is_none());
+    assert_eq!(
+        store.entries_after(&busy_id, 0).await.unwrap().len(),
+        2,
+        "busy kept whole"
+    );
+
+    // The deleted conversation cannot be resumed.
+    let mut back = relay.customer().await;
+    let resume = Resume {
+        conversation: quiet_id,
+        token: quiet_token,
+        last_seq: 0,
+    };
+    send(
+        &mut back,
+        &CustomerFrame::Hello {
+            v: PROTOCOL_VERSION,
+            resume: Some(resume),
+        },
+    )
+    .await;
+    match recv(&mut back).await {
+        CustomerEvent::Error { code, .. } => assert_eq!(code, ErrorCode::UnknownConversation),
+        other => panic!("expected unknown_conversation, got {other:?}"),
+    }
 }

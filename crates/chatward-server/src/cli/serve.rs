@@ -113,6 +113,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
 
     let state = AppState::new(config, store);
+    tokio::spawn(retention(state.clone()));
     let relay_server = axum::serve(relay, app(state)).with_graceful_shutdown(shutdown());
     match demo {
         Some((listener, demo_app)) => {
@@ -123,6 +124,28 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// How often expired conversations are looked for.
+const RETENTION_PERIOD: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// Deletes each shop's conversations older than its retention, on start and every hour.
+async fn retention(state: AppState) {
+    const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+    let mut ticker = tokio::time::interval(RETENTION_PERIOD);
+    loop {
+        ticker.tick().await;
+        for shop in state.config.shops.values() {
+            let cutoff = crate::state::now_millis() - i64::from(shop.retention_days) * DAY_MS;
+            match state.store.delete_inactive(&shop.id, cutoff).await {
+                Ok(0) => {}
+                Ok(deleted) => {
+                    tracing::info!(shop = %shop.id, deleted, "expired conversations deleted")
+                }
+                Err(error) => tracing::error!(%error, shop = %shop.id, "retention failed"),
+            }
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
