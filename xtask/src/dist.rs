@@ -21,18 +21,30 @@ struct WasmApp {
     package: &'static str,
     out_dir: &'static str,
     out_name: &'static str,
+    /// Whether wasm-bindgen writes TypeScript declarations (for the npm package).
+    typescript: bool,
 }
 
 const PANE: WasmApp = WasmApp {
     package: PANE_PACKAGE,
     out_dir: "pane",
     out_name: "chatward",
+    typescript: false,
 };
 
 const CONSOLE: WasmApp = WasmApp {
     package: CONSOLE_PACKAGE,
     out_dir: "console",
     out_name: "chatward_console",
+    typescript: false,
+};
+
+/// The privacy engine for JavaScript, shipped inside the npm package (`chatward/engine`).
+const ENGINE: WasmApp = WasmApp {
+    package: "chatward-engine",
+    out_dir: "npm/engine",
+    out_name: "chatward_engine",
+    typescript: true,
 };
 
 /// Source files copied as they are: (from, relative to the repository; to, relative to dist).
@@ -58,12 +70,13 @@ const TEMPLATES: &[&str] = &["demo/index.html"];
 /// Builds everything into `dist/` and prints the size table. Returns the dist folder.
 pub fn run(ws: &Workspace) -> anyhow::Result<PathBuf> {
     let started = Instant::now();
-    let apps: Vec<&WasmApp> = if ws.has_console() {
+    let mut apps: Vec<&WasmApp> = if ws.has_console() {
         vec![&PANE, &CONSOLE]
     } else {
         println!("note: {CONSOLE_DIR} does not exist yet; building the pane only");
         vec![&PANE]
     };
+    apps.push(&ENGINE);
 
     let mut build = ws.cargo();
     build.args([
@@ -106,7 +119,8 @@ pub fn run(ws: &Workspace) -> anyhow::Result<PathBuf> {
                 .arg("--out-dir")
                 .arg(dist.join(app.out_dir))
                 .args(["--out-name", app.out_name])
-                .args(["--target", "web", "--no-typescript"])
+                .args(["--target", "web"])
+                .args((!app.typescript).then_some("--no-typescript"))
                 .args(["--remove-name-section", "--remove-producers-section"]),
         )?;
     }
@@ -123,11 +137,13 @@ pub fn run(ws: &Workspace) -> anyhow::Result<PathBuf> {
             println!("note: {from}/ does not exist yet; dist/{to}/ is not built");
         }
     }
+    let tarball = pack_npm(&dist)?;
 
     let mut rows: Vec<(String, Sizes)> = Vec::new();
     for file in files_under(&dist)? {
         let name = relative_name(&dist, &file);
-        let sizes = if TEMPLATES.contains(&name.as_str()) {
+        // A template is rewritten when served; a tarball is already compressed.
+        let sizes = if TEMPLATES.contains(&name.as_str()) || Some(&file) == tarball.as_ref() {
             sizes::measure(&file)?
         } else {
             sizes::precompress(&file)?
@@ -162,6 +178,44 @@ fn write_loaders(ws: &Workspace, dist: &Path) -> anyhow::Result<()> {
     fs::create_dir_all(dist.join("npm"))?;
     fs::write(dist.join("npm/index.js"), esm)?;
     Ok(())
+}
+
+/// Completes the npm package (`npm/pane/` for self-hosting) and packs it into
+/// `dist/chatward-<version>.tgz` with `npm pack`. Returns the tarball, or None when npm is
+/// missing or the package folder does not exist.
+fn pack_npm(dist: &Path) -> anyhow::Result<Option<PathBuf>> {
+    let package = dist.join("npm");
+    if !package.join("package.json").is_file() {
+        return Ok(None);
+    }
+    if dist.join("pane").is_dir() {
+        copy_folder(&dist.join("pane"), &package.join("pane"))?;
+    }
+    let version = env!("CARGO_PKG_VERSION");
+    let manifest = fs::read_to_string(package.join("package.json"))?;
+    if !manifest.contains(&format!("\"version\": \"{version}\"")) {
+        bail!("loader/npm/package.json must have the workspace version \"{version}\"");
+    }
+    if !process::succeeds(std::process::Command::new("npm").arg("--version")) {
+        println!("note: npm is not available; the npm tarball is not built");
+        return Ok(None);
+    }
+    process::run(
+        std::process::Command::new("npm")
+            .args(["pack", "--silent", "--pack-destination"])
+            .arg(dist)
+            .current_dir(&package),
+    )?;
+    let tarball = dist.join(format!("chatward-{version}.tgz"));
+    if !tarball.is_file() {
+        bail!("npm pack did not write {}", tarball.display());
+    }
+    println!(
+        "npm: packed {} ({} bytes)",
+        relative_name(dist, &tarball),
+        fs::metadata(&tarball)?.len()
+    );
+    Ok(Some(tarball))
 }
 
 fn copy_if_present(ws: &Workspace, from: &str, to: &Path) -> anyhow::Result<()> {

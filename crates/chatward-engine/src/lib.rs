@@ -107,8 +107,7 @@ pub fn scan(text: &str, options: JsValue) -> Array {
 /// throws.
 #[wasm_bindgen(js_name = checkUpload)]
 pub fn check_upload_js(bytes: &[u8], options: JsValue) -> Result<Object, JsError> {
-    let max_bytes = property(&options, "maxBytes")
-        .map(|value| value.as_f64().unwrap_or(f64::NAN));
+    let max_bytes = property(&options, "maxBytes").map(|value| value.as_f64().unwrap_or(f64::NAN));
     let limits = view::limits(max_bytes).map_err(|error| JsError::new(&error.to_string()))?;
     let object = Object::new();
     let removed = Object::new();

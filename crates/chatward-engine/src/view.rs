@@ -4,8 +4,8 @@
 use std::fmt;
 
 use chatward_core::{
-    CleanImage, Confidence, Finding, OffsetMap, Policy, PolicyError, Refusal, Removed, UploadLimits,
-    Verdict,
+    CleanImage, Confidence, Finding, OffsetMap, Policy, PolicyError, Refusal, Removed,
+    UploadLimits, Verdict,
 };
 
 /// One finding as JavaScript sees it: names and JS string indices, never the value itself.
@@ -124,7 +124,6 @@ pub fn limits(max_bytes: Option<f64>) -> Result<UploadLimits, OptionError> {
             return Err(OptionError::MaxBytes(value));
         }
         // Saturating: a limit above what memory can hold means "no practical limit".
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let bytes = value.min(usize::MAX as f64) as usize;
         limits.max_bytes = bytes;
     }
