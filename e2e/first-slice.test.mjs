@@ -7,7 +7,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 
-import { launchBrowser, operator, relayUrl, shopUrl } from './harness.mjs';
+import { launchBrowser, operator, relayUrl } from './harness.mjs';
+import { openShop as open } from './customer.mjs';
 
 const SCREENSHOT = fileURLToPath(new URL('../docs/screenshot.png', import.meta.url));
 
@@ -20,11 +21,7 @@ after(async () => {
 });
 
 async function openShop() {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  await page.goto(shopUrl);
-  return page;
+  return (await open(browser)).shop;
 }
 
 test('a customer accepts the statement, says hello and reads the operator answer', async () => {
@@ -76,7 +73,7 @@ test('declining the statement keeps the chat closed and sends nothing', async ()
   await pane.getByText(/nothing was sent/).waitFor();
   assert.equal(await pane.getByRole('textbox', { name: 'Message' }).count(), 0);
   // The shop's e-mail is offered instead.
-  await pane.getByRole('link', { name: /@/ }).waitFor();
+  await pane.getByRole('status').getByRole('link', { name: /@/ }).waitFor();
 });
 
 test('the launcher and the close button open and close the pane', async () => {

@@ -7,12 +7,15 @@ use std::rc::Rc;
 use chatward_core::protocol::{
     Author, CustomerFrame, Entry, OperatorProfile, PROTOCOL_VERSION, Resume, Statement,
 };
-use web_sys::HtmlTextAreaElement;
+use chatward_core::{Action as PolicyAction, Category, Policy};
+use gloo::timers::callback::Timeout;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::config::PaneConfig;
 use crate::i18n::Texts;
 use crate::net::{self, Relay};
+use crate::privacy::{Check, Engine, stricter};
 use crate::state::{Action, Gate, Link, Pending, State};
 
 /// The version recorded with every consent.
@@ -47,6 +50,10 @@ pub fn App(props: &AppProps) -> Html {
     let config = &props.config;
     let state = use_reducer(State::default);
     let relay: Rc<RefCell<Option<Relay>>> = use_mut_ref(|| None);
+    // The detector is built once; the policy is the relay's, tightened by the page.
+    let engine = use_memo(config.policy.clone(), |page| {
+        Engine::new(stricter(&Policy::default(), page), Vec::new())
+    });
 
     // Connect once; the relay handle closes the socket when the pane goes away.
     {
@@ -185,7 +192,7 @@ pub fn App(props: &AppProps) -> Html {
                 if let Some(error) = &state.error {
                     <p class="cw-error" role="alert">{ error }</p>
                 }
-                { body(&state, config, &operator, on_accept, on_decline, on_send, on_typing) }
+                { body(&state, config, &operator, &engine, on_accept, on_decline, on_send, on_typing) }
             </section>
         </ContextProvider<Rc<Texts>>>
     }
@@ -195,6 +202,7 @@ fn body(
     state: &State,
     config: &PaneConfig,
     operator: &OperatorProfile,
+    engine: &Engine,
     on_accept: Callback<MouseEvent>,
     on_decline: Callback<MouseEvent>,
     on_send: Callback<String>,
@@ -220,7 +228,7 @@ fn body(
                     operator_typing={state.operator_typing}
                     operator_read={state.operator_read}
                 />
-                <Composer enabled={state.can_chat()} {on_send} {on_typing} />
+                <Composer enabled={state.can_chat()} engine={engine.clone()} {on_send} {on_typing} />
             </>
         },
     }
@@ -467,6 +475,9 @@ fn pending_view(pending: &Pending, texts: &Texts) -> Html {
 #[derive(Properties, PartialEq)]
 struct ComposerProps {
     enabled: bool,
+    /// Judges each draft against the shop's policy.
+    engine: Engine,
+    /// Called with the text to send: already masked where the policy says so.
     on_send: Callback<String>,
     /// Typing started (`true`) or stopped (`false`).
     on_typing: Callback<bool>,
@@ -474,48 +485,73 @@ struct ComposerProps {
 
 /// How long after the last keystroke the operator stops seeing "typing…".
 const TYPING_IDLE_MS: u32 = 3_000;
+/// How long the customer pauses before the privacy check is announced to screen readers.
+const ANNOUNCE_AFTER_MS: u32 = 600;
 
 #[component]
 fn Composer(props: &ComposerProps) -> Html {
     let texts = use_texts();
     let draft = use_state(String::new);
+    // The draft the customer confirmed to send despite a warning; editing it asks again.
+    let confirmed_for = use_state(|| None::<String>);
+    // The draft as it stood at the last pause: what the live region announces.
+    let settled = use_state(String::new);
     // While the timer runs the operator sees "typing…"; it ends the indicator when it fires.
-    let typing: Rc<RefCell<Option<gloo::timers::callback::Timeout>>> = use_mut_ref(|| None);
+    let typing: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
+    let pause: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
+
+    // Derived, never stored: the check follows the draft on every render.
+    let check = use_memo(
+        ((*draft).clone(), props.engine.clone()),
+        |(draft, engine)| engine.check(draft),
+    );
+    let announced = use_memo(
+        ((*settled).clone(), props.engine.clone()),
+        |(draft, engine)| engine.check(draft),
+    );
+    let confirmed = confirmed_for.as_deref() == Some(draft.as_str());
+
     let on_input = {
         let draft = draft.clone();
+        let settled = settled.clone();
         let typing = typing.clone();
         let on_typing = props.on_typing.clone();
         Callback::from(move |event: InputEvent| {
             let area: HtmlTextAreaElement = event.target_unchecked_into();
-            draft.set(area.value());
-            let was_typing = typing.borrow().is_some();
-            if !was_typing {
+            let value = area.value();
+            draft.set(value.clone());
+            let settled = settled.clone();
+            *pause.borrow_mut() = Some(Timeout::new(ANNOUNCE_AFTER_MS, move || settled.set(value)));
+            if typing.borrow().is_none() {
                 on_typing.emit(true);
             }
             let on_typing = on_typing.clone();
             let typing_done = typing.clone();
-            *typing.borrow_mut() = Some(gloo::timers::callback::Timeout::new(
-                TYPING_IDLE_MS,
-                move || {
-                    typing_done.borrow_mut().take();
-                    on_typing.emit(false);
-                },
-            ));
+            *typing.borrow_mut() = Some(Timeout::new(TYPING_IDLE_MS, move || {
+                typing_done.borrow_mut().take();
+                on_typing.emit(false);
+            }));
         })
     };
     let submit = {
         let draft = draft.clone();
+        let settled = settled.clone();
+        let engine = props.engine.clone();
         let on_send = props.on_send.clone();
         let on_typing = props.on_typing.clone();
         move || {
-            let text = draft.trim().to_owned();
-            if !text.is_empty() {
-                if typing.borrow_mut().take().is_some() {
-                    on_typing.emit(false);
-                }
-                on_send.emit(text);
-                draft.set(String::new());
+            let text = draft.trim();
+            // Judged again at the moment of sending, on exactly what is in the box.
+            let check = engine.check(text);
+            if text.is_empty() || !check.may_send(confirmed) {
+                return;
             }
+            if typing.borrow_mut().take().is_some() {
+                on_typing.emit(false);
+            }
+            on_send.emit(check.outgoing);
+            draft.set(String::new());
+            settled.set(String::new());
         }
     };
     let on_submit = {
@@ -532,21 +568,156 @@ fn Composer(props: &ComposerProps) -> Html {
             submit();
         }
     });
-    let can_send = props.enabled && !draft.trim().is_empty();
+    let on_confirm = {
+        let draft = draft.clone();
+        let confirmed_for = confirmed_for.clone();
+        Callback::from(move |event: Event| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            confirmed_for.set(input.checked().then(|| (*draft).clone()));
+        })
+    };
+    let can_send = props.enabled && !draft.trim().is_empty() && check.may_send(confirmed);
+    let has_notes = check
+        .categories()
+        .iter()
+        .any(|(_, action)| *action > PolicyAction::Allow);
     html! {
         <form class="cw-composer" onsubmit={on_submit}>
-            <label for="cw-draft" class="cw-visually-hidden">{ texts.get("message") }</label>
-            <textarea
-                id="cw-draft"
-                rows="2"
-                dir="auto"
-                placeholder={texts.get("placeholder").to_owned()}
-                value={(*draft).clone()}
-                disabled={!props.enabled}
-                oninput={on_input}
-                onkeydown={on_keydown}
-            />
-            <button type="submit" class="cw-primary" disabled={!can_send}>{ texts.get("send") }</button>
+            if has_notes {
+                <PrivacyNotes draft={(*draft).clone()} check={(*check).clone()} {confirmed} {on_confirm} />
+            }
+            <p class="cw-visually-hidden" role="status">{ summary(&texts, &announced) }</p>
+            <div class="cw-compose-row">
+                <label for="cw-draft" class="cw-visually-hidden">{ texts.get("message") }</label>
+                <textarea
+                    id="cw-draft"
+                    rows="2"
+                    dir="auto"
+                    placeholder={texts.get("placeholder").to_owned()}
+                    value={(*draft).clone()}
+                    disabled={!props.enabled}
+                    aria-describedby={has_notes.then_some("cw-privacy")}
+                    oninput={on_input}
+                    onkeydown={on_keydown}
+                />
+                <button
+                    type="submit"
+                    class="cw-primary"
+                    disabled={!can_send}
+                    aria-describedby={has_notes.then_some("cw-privacy")}
+                >
+                    { texts.get("send") }
+                </button>
+            </div>
         </form>
     }
+}
+
+/// One sentence for screen readers about the draft as it stood at the last pause.
+fn summary(texts: &Texts, check: &Check) -> String {
+    check
+        .categories()
+        .into_iter()
+        .filter(|(_, action)| *action > PolicyAction::Allow)
+        .map(|(category, action)| {
+            format!(
+                "{} {}",
+                texts.get(category_key(category)),
+                texts.get(action_key(action))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn category_key(category: Category) -> &'static str {
+    match category {
+        Category::Email => "found.EMAIL",
+        Category::Phone => "found.PHONE",
+        Category::CreditCard => "found.CREDIT_CARD",
+        Category::CardCvv => "found.CARD_CVV",
+        Category::CardExpiry => "found.CARD_EXPIRY",
+        Category::Iban => "found.IBAN",
+        Category::UsSsn => "found.US_SSN",
+        Category::NationalId => "found.NATIONAL_ID",
+        Category::Passport => "found.PASSPORT",
+        Category::IpAddress => "found.IP_ADDRESS",
+        Category::DateOfBirth => "found.DATE_OF_BIRTH",
+        Category::StreetAddress => "found.STREET_ADDRESS",
+        Category::Password => "found.PASSWORD",
+        Category::PersonName => "found.PERSON_NAME",
+        Category::Age => "found.AGE",
+    }
+}
+
+fn action_key(action: PolicyAction) -> &'static str {
+    match action {
+        // Allowed findings get no note.
+        PolicyAction::Allow => "",
+        PolicyAction::Warn => "action.warn",
+        PolicyAction::Mask => "action.mask",
+        PolicyAction::Block => "action.block",
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PrivacyNotesProps {
+    draft: String,
+    check: Check,
+    confirmed: bool,
+    on_confirm: Callback<Event>,
+}
+
+/// The found data highlighted and explained in plain words, with what the policy does.
+#[component]
+fn PrivacyNotes(props: &PrivacyNotesProps) -> Html {
+    let texts = use_texts();
+    let check = &props.check;
+    let notes = check
+        .categories()
+        .into_iter()
+        .filter(|(_, action)| *action > PolicyAction::Allow);
+    html! {
+        <div class="cw-privacy" id="cw-privacy" aria-label={texts.get("privacy").to_owned()} role="region">
+            <p class="cw-highlight" aria-hidden="true" dir="auto">{ highlighted(&props.draft, check) }</p>
+            <ul>
+                { for notes.map(|(category, action)| html! {
+                    <li class={classes!("cw-note", format!("cw-note-{}", action.as_str()))}>
+                        <strong>{ texts.get(category_key(category)) }</strong>{ " " }{ texts.get(action_key(action)) }
+                    </li>
+                }) }
+            </ul>
+            if check.verdict.action == PolicyAction::Mask || (check.is_masked() && check.verdict.action == PolicyAction::Warn) {
+                <p class="cw-outgoing">{ texts.get("will_send") }{ " " }<q dir="auto">{ check.outgoing.clone() }</q></p>
+            }
+            if check.verdict.action == PolicyAction::Warn {
+                <label class="cw-confirm">
+                    <input type="checkbox" checked={props.confirmed} onchange={props.on_confirm.clone()} />
+                    { " " }{ texts.get("confirm") }
+                </label>
+            }
+        </div>
+    }
+}
+
+/// The draft with every finding the policy acts on marked.
+fn highlighted(draft: &str, check: &Check) -> Html {
+    let mut parts = Vec::new();
+    let mut at = 0;
+    for judged in check
+        .verdict
+        .findings
+        .iter()
+        .filter(|j| j.action > PolicyAction::Allow)
+    {
+        let range = judged.finding.range.clone();
+        if range.start < at || draft.get(range.clone()).is_none() {
+            continue;
+        }
+        parts.push(html! { { draft[at..range.start].to_owned() } });
+        parts.push(html! { <mark>{ draft[range.clone()].to_owned() }</mark> });
+        at = range.end;
+    }
+    parts.push(html! { { draft[at..].to_owned() } });
+    parts.into_iter().collect()
 }

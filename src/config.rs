@@ -4,6 +4,7 @@
 //! with anything in it.
 
 use chatward_core::protocol::OperatorProfile;
+use chatward_core::{Action, Category};
 
 /// Settings that change how the pane looks and which shop it talks to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +27,8 @@ pub struct PaneConfig {
     pub privacy_url: Option<String>,
     /// The largest upload the shop accepts, in bytes.
     pub max_upload_bytes: u64,
+    /// The page's `data-policy-*` settings; they can only make the relay's policy stricter.
+    pub policy: Vec<(Category, Action)>,
 }
 
 /// The pane's colours: the light or dark scheme, or the customer's system setting.
@@ -66,6 +69,7 @@ impl Default for PaneConfig {
             social: Vec::new(),
             privacy_url: None,
             max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            policy: Vec::new(),
         }
     }
 }
@@ -112,7 +116,13 @@ impl PaneConfig {
                         config.max_upload_bytes = (mb * 1024.0 * 1024.0) as u64;
                     }
                 }
-                _ => {}
+                key => {
+                    let category = key.strip_prefix("policy-").and_then(Category::from_name);
+                    if let (Some(category), Ok(action)) = (category, value.parse::<Action>()) {
+                        config.policy.retain(|(known, _)| *known != category);
+                        config.policy.push((category, action));
+                    }
+                }
             }
         }
         config
@@ -255,6 +265,12 @@ mod tests {
         let photo =
             PaneConfig::from_pairs([("operator-photo", "data:image/png;base64,iVBORw0KGgo=")]);
         assert!(photo.operator_photo.is_some());
+        let policy = PaneConfig::from_pairs([
+            ("policy-IBAN", "block"),
+            ("policy-NOPE", "warn"),
+            ("policy-EMAIL", "shout"),
+        ]);
+        assert_eq!(policy.policy, [(Category::Iban, Action::Block)]);
         let bad = PaneConfig::from_pairs([("operator-email", "a@b"), ("max-upload-mb", "500")]);
         assert_eq!(bad.operator_email, None);
         assert_eq!(bad.max_upload_bytes, DEFAULT_MAX_UPLOAD_BYTES);

@@ -4,6 +4,7 @@
 //! - [`state`]: the one state type and its reducer (tested natively).
 //! - [`net`]: the WebSocket link to the relay.
 //! - [`config`]: the pane's settings from its URL.
+//! - [`privacy`]: the check of a draft against the shop's policy before it is sent.
 //! - [`i18n`]: the pane's words, English built in, other languages fetched when needed.
 //! - `app`: the components.
 
@@ -11,6 +12,7 @@ mod app;
 pub mod config;
 pub mod i18n;
 pub mod net;
+pub mod privacy;
 pub mod state;
 
 use std::rc::Rc;
