@@ -17,6 +17,7 @@ const run = promisify(execFile);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const distDir = join(here, '..', 'dist');
 const viteBin = join(here, 'node_modules', 'vite', 'bin', 'vite.js');
+const tscBin = join(here, 'node_modules', 'typescript', 'bin', 'tsc');
 
 /** A Windows program's first bytes (DOS header pointing at a PE header), named like a photo. */
 function programNamedAsPhoto() {
@@ -100,6 +101,14 @@ test('the Vite build bundles the engine wasm as an asset', async () => {
     assets.some((name) => /^chatward_engine_bg.*\.wasm$/.test(name)),
     `a chatward_engine wasm among ${assets.join(', ')}`,
   );
+});
+
+test("the TypeScript declarations check a shop's code and catch its mistakes", async () => {
+  // types.ts uses every export and marks wrong uses with @ts-expect-error, which fails the
+  // check when the declarations let a mistake through.
+  await run(process.execPath, [tscBin, '-p', app], { cwd: app }).catch((error) => {
+    assert.fail(`tsc found problems:\n${error.stdout}${error.stderr}`);
+  });
 });
 
 test('the launcher opens the pane from the relay', async () => {
