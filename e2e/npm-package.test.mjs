@@ -170,6 +170,15 @@ test('the engine also runs in Node, with JavaScript string offsets and the polic
   assert.equal((await engine.judge(text, { CREDIT_CARD: 'warn' })).action, 'warn');
   await assert.rejects(engine.judge(text, { CREDIT_CARD: 'shred' }), /shred/);
 
+  const shopAddress = 'write to help@shop.example';
+  assert.deepEqual((await engine.scan(shopAddress)).map((f) => f.category), ['EMAIL']);
+  assert.deepEqual(await engine.scan(shopAddress, { allow: ['help@shop.example'] }), []);
+
   const refused = await engine.checkUpload(programNamedAsPhoto().buffer);
   assert.deepEqual([refused.verdict, refused.reason, refused.format], ['block', 'executable', 'pe']);
+  const allowed = await engine.checkUpload(PNG);
+  assert.equal(allowed.verdict, 'allow');
+  assert.ok(allowed.cleaned instanceof Uint8Array && allowed.cleaned.length > 0);
+  assert.equal((await engine.checkUpload(PNG, { maxBytes: 10 })).reason, 'too-large');
+  await assert.rejects(engine.checkUpload(PNG, { maxBytes: -1 }), /maxBytes/);
 });
