@@ -9,6 +9,7 @@ use chatward_core::protocol::{
 };
 use chatward_core::{Action as PolicyAction, Category, Policy};
 use gloo::timers::callback::Timeout;
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -16,7 +17,7 @@ use crate::config::PaneConfig;
 use crate::i18n::Texts;
 use crate::net::{self, Relay};
 use crate::privacy::{Check, Engine, stricter};
-use crate::state::{Action, Gate, Link, Pending, State};
+use crate::state::{Action, Gate, Link, Pending, Removed, State, Upload, UploadStage};
 
 /// The version recorded with every consent.
 const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -168,6 +169,41 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
 
+    let on_files = {
+        let state = state.clone();
+        let next_id = use_mut_ref(|| 0u32);
+        let max_bytes = config.max_upload_bytes;
+        Callback::from(move |files: Vec<web_sys::File>| {
+            let Some(session) = state.session.clone().filter(|_| state.can_chat()) else {
+                return;
+            };
+            for file in files {
+                let id = {
+                    let mut next = next_id.borrow_mut();
+                    *next += 1;
+                    *next
+                };
+                let dispatcher = state.dispatcher();
+                let session = session.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    send_file(id, file, max_bytes, &session, dispatcher).await;
+                });
+            }
+        })
+    };
+    let on_dragover = Callback::from(|event: DragEvent| event.prevent_default());
+    let on_drop = {
+        let on_files = on_files.clone();
+        Callback::from(move |event: DragEvent| {
+            event.prevent_default();
+            let files = event.data_transfer().and_then(|data| data.files());
+            on_files.emit(file_list(files));
+        })
+    };
+    let on_dismiss = {
+        let state = state.clone();
+        Callback::from(move |id: u32| state.dispatch(Action::UploadDismissed { id }))
+    };
     let on_typing = {
         let relay = relay.clone();
         Callback::from(move |active: bool| send(&relay, &CustomerFrame::Typing { active }))
@@ -186,16 +222,26 @@ pub fn App(props: &AppProps) -> Html {
     let operator = config.operator_card(&state.operator);
     html! {
         <ContextProvider<Rc<Texts>> context={props.texts.clone()}>
-            <section {class} aria-label={config.title.clone()} {style} onkeydown={on_keydown}>
+            <section {class} aria-label={config.title.clone()} {style} onkeydown={on_keydown} ondragover={on_dragover} ondrop={on_drop}>
                 <Header title={config.title.clone()} operator={operator.clone()} social={config.social.clone()} />
                 <LinkBanner link={state.link} />
                 if let Some(error) = &state.error {
                     <p class="cw-error" role="alert">{ error }</p>
                 }
-                { body(&state, config, &operator, &engine, on_accept, on_decline, on_send, on_typing) }
+                { body(&state, config, &operator, &engine, Callbacks { on_accept, on_decline, on_send, on_typing, on_files, on_dismiss }) }
             </section>
         </ContextProvider<Rc<Texts>>>
     }
+}
+
+/// What the pane's parts report back up.
+struct Callbacks {
+    on_accept: Callback<MouseEvent>,
+    on_decline: Callback<MouseEvent>,
+    on_send: Callback<String>,
+    on_typing: Callback<bool>,
+    on_files: Callback<Vec<web_sys::File>>,
+    on_dismiss: Callback<u32>,
 }
 
 fn body(
@@ -203,10 +249,7 @@ fn body(
     config: &PaneConfig,
     operator: &OperatorProfile,
     engine: &Engine,
-    on_accept: Callback<MouseEvent>,
-    on_decline: Callback<MouseEvent>,
-    on_send: Callback<String>,
-    on_typing: Callback<bool>,
+    callbacks: Callbacks,
 ) -> Html {
     match &state.gate {
         Gate::Loading => html! { <Connecting /> },
@@ -215,6 +258,11 @@ fn body(
             if statement.url.is_none() {
                 statement.url.clone_from(&config.privacy_url);
             }
+            let Callbacks {
+                on_accept,
+                on_decline,
+                ..
+            } = callbacks;
             html! { <PrivacyGate {statement} {on_accept} {on_decline} /> }
         }
         Gate::Declined => html! { <Declined email={operator.email.clone()} /> },
@@ -228,7 +276,14 @@ fn body(
                     operator_typing={state.operator_typing}
                     operator_read={state.operator_read}
                 />
-                <Composer enabled={state.can_chat()} engine={engine.clone()} {on_send} {on_typing} />
+                <Uploads uploads={state.uploads.clone()} on_dismiss={callbacks.on_dismiss} />
+                <Composer
+                    enabled={state.can_chat()}
+                    engine={engine.clone()}
+                    on_send={callbacks.on_send}
+                    on_typing={callbacks.on_typing}
+                    on_files={callbacks.on_files}
+                />
             </>
         },
     }
@@ -481,6 +536,8 @@ struct ComposerProps {
     on_send: Callback<String>,
     /// Typing started (`true`) or stopped (`false`).
     on_typing: Callback<bool>,
+    /// Files chosen with the picker or pasted.
+    on_files: Callback<Vec<web_sys::File>>,
 }
 
 /// How long after the last keystroke the operator stops seeing "typing…".
@@ -576,6 +633,38 @@ fn Composer(props: &ComposerProps) -> Html {
             confirmed_for.set(input.checked().then(|| (*draft).clone()));
         })
     };
+    let picker = use_node_ref();
+    let on_attach = {
+        let picker = picker.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(input) = picker.cast::<HtmlInputElement>() {
+                input.click();
+            }
+        })
+    };
+    let on_picked = {
+        let on_files = props.on_files.clone();
+        Callback::from(move |event: Event| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            on_files.emit(file_list(input.files()));
+            // Choosing the same file again must fire `change` again.
+            input.set_value("");
+        })
+    };
+    let on_paste = {
+        let on_files = props.on_files.clone();
+        Callback::from(move |event: Event| {
+            let files = event
+                .dyn_ref::<web_sys::ClipboardEvent>()
+                .and_then(|event| event.clipboard_data())
+                .and_then(|data| data.files());
+            let files = file_list(files);
+            if !files.is_empty() {
+                event.prevent_default();
+                on_files.emit(files);
+            }
+        })
+    };
     let can_send = props.enabled && !draft.trim().is_empty() && check.may_send(confirmed);
     let has_notes = check
         .categories()
@@ -599,7 +688,21 @@ fn Composer(props: &ComposerProps) -> Html {
                     aria-describedby={has_notes.then_some("cw-privacy")}
                     oninput={on_input}
                     onkeydown={on_keydown}
+                    onpaste={on_paste}
                 />
+                <input
+                    ref={picker}
+                    type="file"
+                    class="cw-visually-hidden"
+                    tabindex="-1"
+                    aria-hidden="true"
+                    accept="image/png,image/jpeg,image/gif,image/webp"
+                    multiple=true
+                    onchange={on_picked}
+                />
+                <button type="button" class="cw-attach" aria-label={texts.get("attach").to_owned()} disabled={!props.enabled} onclick={on_attach}>
+                    { "+" }
+                </button>
                 <button
                     type="submit"
                     class="cw-primary"
@@ -720,4 +823,192 @@ fn highlighted(draft: &str, check: &Check) -> Html {
     }
     parts.push(html! { { draft[at..].to_owned() } });
     parts.into_iter().collect()
+}
+
+/// The files of a file list, in order.
+fn file_list(files: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+    let Some(files) = files else {
+        return Vec::new();
+    };
+    (0..files.length())
+        .filter_map(|index| files.item(index))
+        .collect()
+}
+
+/// Judges a file in the browser, and sends its cleaned copy when it is a genuine picture.
+/// Nothing of a refused file leaves the browser.
+async fn send_file(
+    id: u32,
+    file: web_sys::File,
+    max_bytes: u64,
+    session: &crate::state::Session,
+    dispatcher: UseReducerDispatcher<State>,
+) {
+    use chatward_core::{RefusalReason, UploadLimits, check_upload};
+
+    let name = file.name();
+    let refuse = |reason: String| {
+        dispatcher.dispatch(Action::FileRefused {
+            id,
+            name: name.clone(),
+            reason,
+        });
+    };
+    // A huge file is refused before it is read into memory.
+    if file.size() > max_bytes as f64 {
+        refuse(RefusalReason::TooLarge.to_string());
+        return;
+    }
+    let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await else {
+        refuse(RefusalReason::Empty.to_string());
+        return;
+    };
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    let limits = UploadLimits {
+        max_bytes: max_bytes as usize,
+        ..UploadLimits::default()
+    };
+    let clean = match check_upload(&bytes, &limits) {
+        Ok(clean) => clean,
+        Err(refusal) => {
+            refuse(refusal.to_string());
+            return;
+        }
+    };
+    let removed = Removed {
+        location: clean.removed.gps,
+        details: clean.removed.metadata,
+        hidden_data: clean.removed.trailing_data || clean.removed.hidden_payload,
+    };
+    let thumbnail = object_url(&clean.bytes, clean.format.mime_type()).unwrap_or_default();
+    dispatcher.dispatch(Action::FileAccepted {
+        id,
+        name: name.clone(),
+        thumbnail,
+        removed,
+    });
+    let Some(url) = web_sys::window().and_then(|w| w.location().origin().ok()) else {
+        dispatcher.dispatch(Action::UploadFailed {
+            id,
+            reason: String::new(),
+        });
+        return;
+    };
+    let target = net::UploadTarget {
+        url: format!("{url}/api/upload"),
+        conversation: session.conversation.clone(),
+        token: session.token.clone(),
+        client_id: new_client_id(),
+    };
+    let on_progress = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |percent| dispatcher.dispatch(Action::UploadProgressed { id, percent }))
+    };
+    let on_done = Callback::from(move |result: Result<(), Option<String>>| match result {
+        Ok(()) => dispatcher.dispatch(Action::UploadFinished { id }),
+        Err(reason) => dispatcher.dispatch(Action::UploadFailed {
+            id,
+            reason: reason.unwrap_or_default(),
+        }),
+    });
+    net::upload(
+        &target,
+        &clean.bytes,
+        clean.format.mime_type(),
+        on_progress,
+        on_done,
+    );
+}
+
+/// A `blob:` URL showing `bytes` (the cleaned copy: the thumbnail is what is sent).
+fn object_url(bytes: &[u8], mime: &str) -> Option<String> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
+}
+
+#[derive(Properties, PartialEq)]
+struct UploadsProps {
+    uploads: Vec<Upload>,
+    on_dismiss: Callback<u32>,
+}
+
+/// The pictures chosen in this pane: refused ones with the reason, the others with their
+/// thumbnail, progress and what was removed.
+#[component]
+fn Uploads(props: &UploadsProps) -> Html {
+    let texts = use_texts();
+    if props.uploads.is_empty() {
+        return html! {};
+    }
+    let item = |upload: &Upload| {
+        let dismiss = {
+            let on_dismiss = props.on_dismiss.clone();
+            let id = upload.id;
+            Callback::from(move |_: MouseEvent| on_dismiss.emit(id))
+        };
+        let alt = texts.fill("upload.picture", &[("name", &upload.name)]);
+        let dismiss_button = html! {
+            <button type="button" class="cw-dismiss" onclick={dismiss}
+                aria-label={texts.fill("upload.dismiss", &[("name", &upload.name)])}>{ "×" }</button>
+        };
+        match &upload.stage {
+            UploadStage::Refused { reason } => html! {
+                <li key={upload.id} class="cw-upload cw-upload-refused">
+                    <p role="alert">{ texts.fill("upload.refused", &[("name", &upload.name)]) }{ " " }{ reason.clone() }</p>
+                    { dismiss_button }
+                </li>
+            },
+            UploadStage::Sending {
+                percent, thumbnail, ..
+            } => html! {
+                <li key={upload.id} class="cw-upload">
+                    <img src={thumbnail.clone()} {alt} />
+                    <label>
+                        { texts.get("upload.sending") }
+                        <progress max="100" value={percent.to_string()} />
+                    </label>
+                </li>
+            },
+            UploadStage::Sent { thumbnail, removed } => html! {
+                <li key={upload.id} class="cw-upload">
+                    <img src={thumbnail.clone()} {alt} />
+                    <p role="status">{ texts.get("upload.sent") }{ removed_note(&texts, *removed) }</p>
+                </li>
+            },
+            UploadStage::Failed { thumbnail, reason } => html! {
+                <li key={upload.id} class="cw-upload cw-upload-refused">
+                    <img src={thumbnail.clone()} {alt} />
+                    <p role="alert">
+                        { texts.fill("upload.refused", &[("name", &upload.name)]) }{ " " }
+                        { if reason.is_empty() { texts.get("upload.failed").to_owned() } else { reason.clone() } }
+                    </p>
+                    { dismiss_button }
+                </li>
+            },
+        }
+    };
+    html! {
+        <ul class="cw-uploads" aria-label={texts.get("upload.list").to_owned()}>
+            { for props.uploads.iter().map(item) }
+        </ul>
+    }
+}
+
+/// " Location removed." and the like, for what cleaning took out.
+fn removed_note(texts: &Texts, removed: Removed) -> String {
+    let mut note = String::new();
+    for (is_removed, key) in [
+        (removed.location, "upload.removed_location"),
+        (removed.details, "upload.removed_details"),
+        (removed.hidden_data, "upload.removed_hidden"),
+    ] {
+        if is_removed {
+            note.push(' ');
+            note.push_str(texts.get(key));
+        }
+    }
+    note
 }

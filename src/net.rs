@@ -170,6 +170,78 @@ pub fn customer_socket_url(location: &web_sys::Location, shop: &str) -> Option<S
     Some(format!("{scheme}://{host}/ws/customer?shop={shop}"))
 }
 
+/// Where an upload goes and whose conversation it belongs to.
+pub struct UploadTarget {
+    /// `https://relay/api/upload`.
+    pub url: String,
+    pub conversation: String,
+    pub token: String,
+    pub client_id: String,
+}
+
+/// Sends a cleaned picture to the relay with progress. `on_progress` gets 0–100;
+/// `on_done` gets `Ok(())` when the relay stored it, or the relay's reason for the customer
+/// (`None` when the connection failed or the relay gave none).
+pub fn upload(
+    target: &UploadTarget,
+    bytes: &[u8],
+    mime: &str,
+    on_progress: Callback<u8>,
+    on_done: Callback<Result<(), Option<String>>>,
+) {
+    let started = (|| -> Result<web_sys::XmlHttpRequest, wasm_bindgen::JsValue> {
+        let request = web_sys::XmlHttpRequest::new()?;
+        request.open_with_async("POST", &target.url, true)?;
+        request.set_request_header("Content-Type", mime)?;
+        request.set_request_header("X-Chatward-Conversation", &target.conversation)?;
+        request.set_request_header("X-Chatward-Token", &target.token)?;
+        request.set_request_header("X-Chatward-Client-Id", &target.client_id)?;
+        Ok(request)
+    })();
+    let Ok(request) = started else {
+        on_done.emit(Err(None));
+        return;
+    };
+    let progress =
+        Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |event: web_sys::ProgressEvent| {
+            if event.length_computable() && event.total() > 0.0 {
+                on_progress.emit((event.loaded() / event.total() * 100.0) as u8);
+            }
+        });
+    if let Ok(upload) = request.upload() {
+        upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
+    }
+    let finished = {
+        let request = request.clone();
+        let on_done = on_done.clone();
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            let status = request.status().unwrap_or(0);
+            if (200..300).contains(&status) {
+                on_done.emit(Ok(()));
+            } else {
+                // The relay explains a refusal in `{"error": "..."}`, meant for the customer.
+                let reason = request
+                    .response_text()
+                    .ok()
+                    .flatten()
+                    .and_then(|body| serde_json::from_str::<serde_json::Value>(&body).ok())
+                    .and_then(|body| body.get("error")?.as_str().map(str::to_owned));
+                on_done.emit(Err(reason));
+            }
+        })
+    };
+    let failed = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| on_done.emit(Err(None)));
+    request.set_onload(Some(finished.as_ref().unchecked_ref()));
+    request.set_onerror(Some(failed.as_ref().unchecked_ref()));
+    let body = js_sys::Uint8Array::from(bytes);
+    if request.send_with_opt_buffer_source(Some(&body)).is_ok() {
+        // The request owns its handlers until it settles; they are small and run once.
+        progress.forget();
+        finished.forget();
+        failed.forget();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::backoff_ms;

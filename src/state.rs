@@ -51,6 +51,43 @@ impl std::fmt::Debug for Pending {
     }
 }
 
+/// A picture the customer chose, from the browser's check to the relay's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Upload {
+    /// The pane's own id for it.
+    pub id: u32,
+    /// The file's name as the customer's system gave it (shown only to the customer).
+    pub name: String,
+    pub stage: UploadStage,
+}
+
+/// Where an upload stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UploadStage {
+    /// The check in the browser refused it; nothing was sent.
+    Refused { reason: String },
+    /// Checked and cleaned; the cleaned copy is on its way.
+    Sending {
+        percent: u8,
+        thumbnail: String,
+        removed: Removed,
+    },
+    /// The relay stored it.
+    Sent { thumbnail: String, removed: Removed },
+    /// The relay refused it or the connection failed.
+    Failed { thumbnail: String, reason: String },
+}
+
+/// What cleaning removed from a picture before it left the browser.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Removed {
+    pub location: bool,
+    /// Camera details, owner, comments and other metadata.
+    pub details: bool,
+    /// Data hidden after the end of the picture or inside it.
+    pub hidden_data: bool,
+}
+
 /// The conversation this pane belongs to, as handed out by the relay.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
@@ -72,6 +109,8 @@ pub struct State {
     pub operator_typing: bool,
     /// The operator has read the customer's entries up to this `seq`.
     pub operator_read: u64,
+    /// Pictures chosen in this pane, newest last.
+    pub uploads: Vec<Upload>,
     /// The last error the relay reported, shown until the next successful step.
     pub error: Option<String>,
 }
@@ -87,6 +126,7 @@ impl Default for State {
             pending: Vec::new(),
             operator_typing: false,
             operator_read: 0,
+            uploads: Vec::new(),
             error: None,
         }
     }
@@ -101,6 +141,13 @@ impl State {
     /// True when the customer may type and send.
     pub fn can_chat(&self) -> bool {
         matches!(self.gate, Gate::Accepted(_))
+    }
+
+    fn stage_of(&mut self, id: u32) -> Option<&mut UploadStage> {
+        self.uploads
+            .iter_mut()
+            .find(|upload| upload.id == id)
+            .map(|upload| &mut upload.stage)
     }
 
     /// Adds an entry in `seq` order, once, settling its pending copy.
@@ -133,6 +180,34 @@ pub enum Action {
         client_id: String,
         text: String,
     },
+    /// The browser's check refused a file.
+    FileRefused {
+        id: u32,
+        name: String,
+        reason: String,
+    },
+    /// The browser's check accepted a file; its cleaned copy is being sent.
+    FileAccepted {
+        id: u32,
+        name: String,
+        thumbnail: String,
+        removed: Removed,
+    },
+    UploadProgressed {
+        id: u32,
+        percent: u8,
+    },
+    UploadFinished {
+        id: u32,
+    },
+    UploadFailed {
+        id: u32,
+        reason: String,
+    },
+    /// The customer dismissed a refused or failed upload.
+    UploadDismissed {
+        id: u32,
+    },
 }
 
 impl Reducible for State {
@@ -160,6 +235,54 @@ impl Reducible for State {
                 });
             }
             Action::Received(event) => apply(&mut next, *event),
+            Action::FileRefused { id, name, reason } => {
+                next.uploads.push(Upload {
+                    id,
+                    name,
+                    stage: UploadStage::Refused { reason },
+                });
+            }
+            Action::FileAccepted {
+                id,
+                name,
+                thumbnail,
+                removed,
+            } => {
+                let stage = UploadStage::Sending {
+                    percent: 0,
+                    thumbnail,
+                    removed,
+                };
+                next.uploads.push(Upload { id, name, stage });
+            }
+            Action::UploadProgressed { id, percent } => {
+                if let Some(UploadStage::Sending { percent: at, .. }) = next.stage_of(id) {
+                    *at = (*at).max(percent.min(100));
+                }
+            }
+            Action::UploadFinished { id } => {
+                if let Some(stage) = next.stage_of(id)
+                    && let UploadStage::Sending {
+                        thumbnail, removed, ..
+                    } = stage
+                {
+                    *stage = UploadStage::Sent {
+                        thumbnail: thumbnail.clone(),
+                        removed: *removed,
+                    };
+                }
+            }
+            Action::UploadFailed { id, reason } => {
+                if let Some(stage) = next.stage_of(id)
+                    && let UploadStage::Sending { thumbnail, .. } = stage
+                {
+                    *stage = UploadStage::Failed {
+                        thumbnail: thumbnail.clone(),
+                        reason,
+                    };
+                }
+            }
+            Action::UploadDismissed { id } => next.uploads.retain(|upload| upload.id != id),
         }
         Rc::new(next)
     }
@@ -374,6 +497,66 @@ mod tests {
             })),
         ]);
         assert_eq!(state.pending[0].refused.as_deref(), Some("No card numbers"));
+    }
+
+    #[test]
+    fn an_upload_goes_from_sending_to_sent_and_progress_never_goes_back() {
+        let removed = Removed {
+            location: true,
+            ..Removed::default()
+        };
+        let state = run([
+            Action::FileAccepted {
+                id: 1,
+                name: "p.jpg".into(),
+                thumbnail: "blob:1".into(),
+                removed,
+            },
+            Action::UploadProgressed { id: 1, percent: 60 },
+            Action::UploadProgressed { id: 1, percent: 40 },
+        ]);
+        assert!(matches!(
+            state.uploads[0].stage,
+            UploadStage::Sending { percent: 60, .. }
+        ));
+        let state = run([
+            Action::FileAccepted {
+                id: 1,
+                name: "p.jpg".into(),
+                thumbnail: "blob:1".into(),
+                removed,
+            },
+            Action::UploadFinished { id: 1 },
+            Action::UploadFailed {
+                id: 1,
+                reason: "late".into(),
+            },
+        ]);
+        assert_eq!(
+            state.uploads[0].stage,
+            UploadStage::Sent {
+                thumbnail: "blob:1".into(),
+                removed
+            }
+        );
+    }
+
+    #[test]
+    fn refused_uploads_keep_their_reason_until_dismissed() {
+        let refused = Action::FileRefused {
+            id: 7,
+            name: "x.jpg".into(),
+            reason: "A program".into(),
+        };
+        let state = run([refused.clone()]);
+        assert_eq!(
+            state.uploads[0].stage,
+            UploadStage::Refused {
+                reason: "A program".into()
+            }
+        );
+        let state = run([refused, Action::UploadDismissed { id: 7 }]);
+        assert!(state.uploads.is_empty());
     }
 
     #[test]
