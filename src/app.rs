@@ -96,6 +96,32 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
+    // The page may name the statement version it expects; tell the shop's developer when the
+    // relay serves another one (the relay's is the one shown and recorded).
+    {
+        let expected = config.privacy_version.clone();
+        let served = match &state.gate {
+            Gate::Pending(statement) | Gate::Recording(statement) => {
+                Some(statement.version.clone())
+            }
+            Gate::Accepted(record) => Some(record.statement_version.clone()),
+            Gate::Loading | Gate::Declined => None,
+        };
+        use_effect_with(served, move |served| {
+            if let (Some(expected), Some(served)) = (expected, served)
+                && expected != *served
+            {
+                web_sys::console::warn_1(
+                    &format!(
+                        "Chatward: data-privacy-version is {expected:?} but the relay's statement \
+                         is {served:?}; the relay's statement is shown and recorded."
+                    )
+                    .into(),
+                );
+            }
+        });
+    }
+
     // After each welcome: finish an acceptance the dropped link interrupted, and send again,
     // in order, what was never acknowledged.
     {

@@ -25,6 +25,9 @@ pub struct PaneConfig {
     pub social: Vec<String>,
     /// A link to the full privacy statement, when the relay's statement has none.
     pub privacy_url: Option<String>,
+    /// The statement version the shop page expects; the relay's statement is the one shown
+    /// and recorded, and a mismatch is reported to the shop's developer in the console.
+    pub privacy_version: Option<String>,
     /// The largest upload the shop accepts, in bytes.
     pub max_upload_bytes: u64,
     /// The page's `data-policy-*` settings; they can only make the relay's policy stricter.
@@ -68,6 +71,7 @@ impl Default for PaneConfig {
             operator_email: None,
             social: Vec::new(),
             privacy_url: None,
+            privacy_version: None,
             max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
             policy: Vec::new(),
         }
@@ -108,6 +112,9 @@ impl PaneConfig {
                         .collect();
                 }
                 "privacy-url" if is_https(value) => config.privacy_url = Some(value.into()),
+                "privacy-version" if !value.is_empty() => {
+                    config.privacy_version = Some(clip(value, 40));
+                }
                 "max-upload-mb" => {
                     if let Ok(mb) = value.parse::<f64>()
                         && mb > 0.0
