@@ -19,13 +19,16 @@ fn scan(args: &[&str], input: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("chatward starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(input.as_bytes())
+    // Write from another thread: a large input would otherwise fill the pipes both ways.
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let input = input.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output().expect("chatward finishes");
+    writer
+        .join()
+        .expect("writer thread finishes")
         .expect("stdin takes the input");
-    child.wait_with_output().expect("chatward finishes")
+    output
 }
 
 fn lines(output: &Output) -> Vec<serde_json::Value> {
