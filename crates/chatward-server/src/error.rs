@@ -17,6 +17,8 @@ pub enum AppError {
     NotFound(&'static str),
     /// The request is malformed.
     BadRequest(&'static str),
+    /// The relay is overloaded for the moment; the client may retry soon.
+    Busy(&'static str),
     /// The relay failed; details went to the log.
     Internal,
 }
@@ -28,6 +30,7 @@ impl IntoResponse for AppError {
             Self::Forbidden(message) => (StatusCode::FORBIDDEN, message),
             Self::NotFound(message) => (StatusCode::NOT_FOUND, message),
             Self::BadRequest(message) => (StatusCode::BAD_REQUEST, message),
+            Self::Busy(message) => (StatusCode::SERVICE_UNAVAILABLE, message),
             Self::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "The relay failed; please try again.",

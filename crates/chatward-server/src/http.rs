@@ -20,6 +20,9 @@ use crate::store::OperatorAccount;
 /// Longest username or password accepted at login; longer input is refused unhashed.
 const MAX_CREDENTIAL_LEN: usize = 256;
 
+/// How long a login waits for a free password-check slot before the relay says it is busy.
+const LOGIN_QUEUE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Body of `POST /api/operator/login`.
 #[derive(Deserialize)]
 pub struct Login {
@@ -42,6 +45,10 @@ pub async fn login(
         |account| account.password_hash.clone(),
     );
     let password = login.password;
+    let _slot = tokio::time::timeout(LOGIN_QUEUE_TIMEOUT, state.password_checks.acquire())
+        .await
+        .map_err(|_| AppError::Busy("Too many logins at once; please try again in a moment."))?
+        .map_err(|_| AppError::Internal)?;
     let is_match = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
         .await
         .map_err(|_| AppError::Internal)?;

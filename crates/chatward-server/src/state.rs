@@ -12,6 +12,9 @@ use tokio::sync::broadcast;
 use crate::config::{Config, Shop};
 use crate::store::Store;
 
+/// Password checks that may run at once.
+const PASSWORD_CHECKS: usize = 2;
+
 /// Events buffered per conversation for its customer connections.
 const CONVERSATION_CHANNEL: usize = 64;
 /// Events buffered for operator consoles; a console that falls further behind is resynced.
@@ -30,6 +33,9 @@ pub struct Shared {
     pub store: Store,
     /// Live fan-out to connected clients.
     pub hub: Hub,
+    /// Password checks allowed at once: each argon2 check takes about 19 MiB and a core
+    /// for a while, so a flood of logins queues here instead of exhausting the machine.
+    pub password_checks: tokio::sync::Semaphore,
     next_session: AtomicU64,
 }
 
@@ -40,6 +46,7 @@ impl AppState {
             config,
             store,
             hub: Hub::new(),
+            password_checks: tokio::sync::Semaphore::new(PASSWORD_CHECKS),
             next_session: AtomicU64::new(1),
         }))
     }
