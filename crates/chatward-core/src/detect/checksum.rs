@@ -71,7 +71,7 @@ pub fn luhn(digits: &[u8]) -> bool {
         }
         sum += v;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// The network whose issuer range and length fit `digits`, ignoring the Luhn check.
@@ -234,7 +234,7 @@ pub fn iban(value: &[u8]) -> bool {
 
 /// True when day, month and year name a real calendar day (Gregorian, leap years included).
 pub fn is_valid_date(year: u32, month: u32, day: u32) -> bool {
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
     let days = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,

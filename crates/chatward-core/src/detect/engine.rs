@@ -326,10 +326,10 @@ impl<'a> Ctx<'a> {
                     &seps[..count],
                     all_digits,
                 );
-                if all_digits {
-                    if let Some(len_phone) = self.phone_shape(i, &buf[..len], &seps[..count]) {
-                        best_phone = Some((j, len_phone));
-                    }
+                if all_digits
+                    && let Some(len_phone) = self.phone_shape(i, &buf[..len], &seps[..count])
+                {
+                    best_phone = Some((j, len_phone));
                 }
                 if count + 1 >= groups.len() || j + 1 >= n {
                     break;
@@ -446,18 +446,19 @@ impl<'a> Ctx<'a> {
                 };
             // Thirteen digits is also the length of an EAN barcode: only with card context.
             let ean_length_ok = v.len() != 13 || self.distance_back(i, Table::Card, 4).is_some();
-            if shape_ok && !three_more && ean_length_ok {
-                if let Some(network) = ck::card(v) {
-                    if !self.lookalike_wins(i, Table::Card) {
-                        self.push(
-                            Category::CreditCard,
-                            Some(network.as_str()),
-                            s,
-                            e,
-                            Confidence::Certain,
-                        );
-                    }
-                }
+            if shape_ok
+                && !three_more
+                && ean_length_ok
+                && let Some(network) = ck::card(v)
+                && !self.lookalike_wins(i, Table::Card)
+            {
+                self.push(
+                    Category::CreditCard,
+                    Some(network.as_str()),
+                    s,
+                    e,
+                    Confidence::Certain,
+                );
             }
         }
         let ctx = |t: Table| self.distance_back(i, t, 5).is_some();
@@ -558,10 +559,10 @@ impl<'a> Ctx<'a> {
                         e,
                         Confidence::Certain,
                     );
-                } else if let Some(kind) = ck::es_dni_or_nie(v) {
-                    if !self.lookalike_wins(i, Table::NationalId) {
-                        self.push(Category::NationalId, Some(kind), s, e, Confidence::Certain);
-                    }
+                } else if let Some(kind) = ck::es_dni_or_nie(v)
+                    && !self.lookalike_wins(i, Table::NationalId)
+                {
+                    self.push(Category::NationalId, Some(kind), s, e, Confidence::Certain);
                 }
             }
             15 if ck::fr_nir(v) && !self.lookalike_wins(i, Table::NationalId) => {
@@ -658,14 +659,15 @@ impl<'a> Ctx<'a> {
             Confidence::Certain
         } else if has_context && !lookalike {
             Confidence::Likely
-        } else if !grouped
+        } else if (!grouped
             && !lookalike
             && (10..=11).contains(&(e - s))
             && bytes[s] == b'0'
-            && bytes[s + 1] != b'0'
+            && bytes[s + 1] != b'0')
+            || (grouped && !dotted && !card_like && !lookalike)
         {
-            Confidence::Possible
-        } else if grouped && !dotted && !card_like && !lookalike {
+            // Unlabelled: a national number with its trunk zero, or digits grouped as
+            // phone numbers are written.
             Confidence::Possible
         } else {
             return;

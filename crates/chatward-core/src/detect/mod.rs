@@ -243,18 +243,8 @@ impl Scanner {
 
     fn is_allowed(&self, value: &str, category: Category) -> bool {
         match category {
-            Category::Email => {
-                let lower = value.to_lowercase();
-                self.allow_text.iter().any(|a| *a == lower)
-            }
-            Category::Phone => {
-                let digits = national_digits(value);
-                self.allow_digits.iter().any(|a| *a == digits)
-            }
-            _ => {
-                let lower = value.to_lowercase();
-                self.allow_text.iter().any(|a| *a == lower)
-            }
+            Category::Phone => self.allow_digits.contains(&national_digits(value)),
+            _ => self.allow_text.contains(&value.to_lowercase()),
         }
     }
 }
