@@ -126,7 +126,9 @@ function chatwardWidget(config, container) {
     if (isOpen || !host.isConnected) return;
     if (!frame) {
       frame = document.createElement("iframe");
-      frame.src = config.server + "/pane/#" + paneFragment(config);
+      // The shop id is also in the query: the relay needs it for the pane's frame-ancestors.
+      frame.src = config.server + "/pane/?shop=" + encodeURIComponent(config.shop) + "#" +
+        paneFragment(config);
       frame.title = config.title;
       frame.setAttribute("allow", "clipboard-write");
       root.appendChild(frame);

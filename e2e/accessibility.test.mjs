@@ -1,0 +1,68 @@
+// Accessibility as axe-core (npm) judges it, on every screen a customer or operator meets:
+// the shop page with the launcher, the privacy gate, the conversation with a privacy note,
+// and the operator console. Zero violations allowed.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+
+import { launchBrowser, operator, relayUrl } from './harness.mjs';
+import { openShop } from './customer.mjs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Runs axe in `frame` (a page or an iframe) and fails with a readable list of violations. */
+async function assertAccessible(frame, what) {
+  await frame.addScriptTag({ path: AXE });
+  const violations = await frame.evaluate(async () => {
+    const result = await globalThis.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+      .map((n) => n.target.join(' '))
+      .join(', ')}`);
+  });
+  assert.deepEqual(violations, [], `${what}:\n${violations.join('\n')}`);
+}
+
+function paneFrame(shop) {
+  return shop.frames().find((frame) => frame.url().includes('/pane/'));
+}
+
+// axe's script is added to pages whose CSP forbids it: `bypassCSP` lets the test inject it.
+const options = { bypassCSP: true };
+
+test('the shop page, the privacy gate and the conversation have no axe violations', async () => {
+  const { shop, pane } = await openShop(browser, options);
+  await shop.getByRole('button', { name: 'Open chat' }).waitFor();
+  await assertAccessible(shop.mainFrame(), 'shop page with the launcher');
+
+  await shop.getByRole('button', { name: 'Open chat' }).click();
+  await pane.getByRole('button', { name: 'Accept' }).waitFor();
+  await assertAccessible(paneFrame(shop), 'privacy gate');
+
+  await pane.getByRole('button', { name: 'Accept' }).click();
+  await pane.getByRole('textbox', { name: 'Message' }).fill('Refund to DE89 3704 0044 0532 0130 00');
+  await pane.getByRole('region', { name: 'Privacy check' }).waitFor();
+  await assertAccessible(paneFrame(shop), 'conversation with a privacy note');
+});
+
+test('the operator console has no axe violations', async () => {
+  const context = await browser.newContext(options);
+  const console_ = await context.newPage();
+  console_.setDefaultTimeout(15_000);
+  await console_.goto(`${relayUrl}/console/`);
+  await console_.getByRole('button', { name: 'Log in' }).waitFor();
+  await assertAccessible(console_.mainFrame(), 'console login');
+  await console_.getByRole('textbox', { name: 'Username' }).fill(operator.username);
+  await console_.getByLabel('Password').fill(operator.password);
+  await console_.getByRole('button', { name: 'Log in' }).click();
+  await console_.getByRole('button', { name: 'Log out' }).waitFor();
+  await assertAccessible(console_.mainFrame(), 'console after login');
+});
