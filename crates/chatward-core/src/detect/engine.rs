@@ -50,6 +50,7 @@ pub(super) fn scan<'a>(text: &'a str, lexicon: &'a Lexicon) -> Vec<Finding> {
     ctx.numbers();
     ctx.after_keywords();
     ctx.dates();
+    ctx.addresses_by_shape();
     ctx.settle()
 }
 
@@ -1132,6 +1133,155 @@ impl<'a> Ctx<'a> {
                 None,
                 start,
                 end,
+                Confidence::Possible,
+            );
+        }
+    }
+
+    // ----------------------------------------------------------------------------------
+    // Street addresses by their shape, without a label: a street type, a name and a house
+    // number, then perhaps a postcode and a town.
+
+    fn is_house_number(&self, i: usize) -> bool {
+        let raw = self.raw(i);
+        let digits = raw.bytes().take_while(u8::is_ascii_digit).count();
+        (1..=5).contains(&digits) && raw.len() - digits <= 1
+    }
+
+    fn is_name_word(&self, i: usize) -> bool {
+        let raw = self.raw(i);
+        raw.chars().all(char::is_alphabetic)
+            && (raw.chars().next().is_some_and(char::is_uppercase)
+                || w::NAME_PARTICLES.contains(&self.lw(i)))
+    }
+
+    fn addresses_by_shape(&mut self) {
+        let n = self.words.len();
+        for i in 0..n {
+            let word = self.lw(i);
+            let mut found: Option<(usize, usize)> = None;
+            if w::STREET_BEFORE.contains(&word)
+                && (self.raw(i).chars().next().is_some_and(char::is_uppercase)
+                    || self.gap(i).starts_with('.'))
+            {
+                // Type, one to four name words, house number.
+                let mut k = i + 1;
+                while k < n
+                    && k <= i + 4
+                    && self.is_name_word(k)
+                    && !self.gap(k - 1).contains(['\n', ',', ';'])
+                {
+                    k += 1;
+                }
+                if k > i + 1
+                    && k < n
+                    && self.is_house_number(k)
+                    && self.gap(k - 1).trim_start_matches(',').trim().is_empty()
+                    && self.gap(k - 1).len() <= 3
+                {
+                    found = Some((i, k));
+                }
+            } else if self.words[i].has_digit && self.is_house_number(i) && i + 2 < n {
+                // House number first: "23, rue de Hebert", "221B Baker Street".
+                let gap = self.gap(i);
+                if gap.trim_start_matches(',').trim().is_empty() && gap.len() <= 3 {
+                    let k = i + 1;
+                    if w::STREET_BEFORE.contains(&self.lw(k))
+                        && self.words[k].end - self.words[k].start >= 3
+                    {
+                        let mut e = k + 1;
+                        while e + 1 < n
+                            && e < k + 4
+                            && self.gap(e) == " "
+                            && self.is_name_word(e + 1)
+                        {
+                            e += 1;
+                        }
+                        if e > k && self.is_name_word(e) {
+                            found = Some((i, e));
+                        }
+                    } else {
+                        let mut e = k;
+                        while e < n
+                            && e < k + 3
+                            && self.is_name_word(e)
+                            && (e == k || self.gap(e - 1) == " ")
+                        {
+                            if e > k
+                                && w::STREET_AFTER.contains(&self.lw(e))
+                                && self.lw(e).len() >= 4
+                            {
+                                found = Some((i, e));
+                                break;
+                            }
+                            e += 1;
+                        }
+                    }
+                }
+            } else if i + 1 < n && self.is_house_number(i + 1) && self.gap(i).len() <= 3 {
+                // Name with a street ending, then the number: "Hauptstraße 5", "Pylimo g. 31".
+                let hyphenated = i > 0 && self.gap_before(i) == "-" && self.is_name_word(i - 1);
+                let compound = (w::STREET_SUFFIXES
+                    .iter()
+                    .any(|suffix| word.len() > suffix.len() + 2 && word.ends_with(suffix))
+                    && self.raw(i).chars().next().is_some_and(char::is_uppercase))
+                    || (hyphenated && w::STREET_SUFFIXES.contains(&word));
+                let typed = w::STREET_AFTER.contains(&word)
+                    && i > 0
+                    && self.is_name_word(i - 1)
+                    && self.gap(i - 1) == " ";
+                if compound
+                    || (typed && word.len() <= 2 && self.gap(i).starts_with('.'))
+                    || (typed && word.len() > 3)
+                {
+                    let mut start = i;
+                    while start > 0
+                        && start + 3 > i
+                        && matches!(self.gap_before(start), "-" | " ")
+                        && self.is_name_word(start - 1)
+                        && !(compound && self.gap_before(start) == " ")
+                    {
+                        start -= 1;
+                    }
+                    if typed {
+                        start = i - 1;
+                    }
+                    found = Some((start, i + 1));
+                }
+            }
+            let Some((start, mut end)) = found else {
+                continue;
+            };
+            if self.distance_back(start, Table::Lookalike, 2).is_some() {
+                continue;
+            }
+            // "/37" or "-78" flat numbers.
+            if end + 1 < n && matches!(self.gap(end), "/" | "-") && self.words[end + 1].has_digit {
+                end += 1;
+            }
+            // A postcode and a town.
+            if end + 1 < n && matches!(self.gap(end), ", " | " ") && self.words[end + 1].has_digit {
+                let mut k = end + 1;
+                if k + 1 < n && self.words[k + 1].has_digit && matches!(self.gap(k), "-" | " ") {
+                    k += 1;
+                }
+                let mut town = k;
+                while town + 1 < n
+                    && town < k + 3
+                    && matches!(self.gap(town), " " | "-")
+                    && self.is_name_word(town + 1)
+                {
+                    town += 1;
+                }
+                if town > k {
+                    end = town;
+                }
+            }
+            self.push(
+                Category::StreetAddress,
+                None,
+                self.words[start].start,
+                self.words[end].end,
                 Confidence::Possible,
             );
         }
