@@ -248,14 +248,14 @@ pub fn App(props: &AppProps) -> Html {
     let operator = config.operator_card(&state.operator);
     html! {
         <ContextProvider<Rc<Texts>> context={props.texts.clone()}>
-            <section {class} aria-label={config.title.clone()} {style} onkeydown={on_keydown} ondragover={on_dragover} ondrop={on_drop}>
+            <main {class} aria-label={config.title.clone()} {style} onkeydown={on_keydown} ondragover={on_dragover} ondrop={on_drop}>
                 <Header title={config.title.clone()} operator={operator.clone()} social={config.social.clone()} />
                 <LinkBanner link={state.link} />
                 if let Some(error) = &state.error {
                     <p class="cw-error" role="alert">{ error }</p>
                 }
                 { body(&state, config, &operator, &engine, Callbacks { on_accept, on_decline, on_send, on_typing, on_files, on_dismiss }) }
-            </section>
+            </main>
         </ContextProvider<Rc<Texts>>>
     }
 }
@@ -501,7 +501,7 @@ fn Conversation(props: &ConversationProps) -> Html {
     };
     html! {
         <>
-            <ol class="cw-log" role="log" aria-label={texts.get("conversation").to_owned()} ref={log}>
+            <div class="cw-log" role="log" aria-label={texts.get("conversation").to_owned()} ref={log}><ol class="cw-entries">
                 if let Some(greeting) = &props.greeting {
                     <li class="cw-entry cw-from-operator" dir="auto">{ greeting }</li>
                 }
@@ -512,7 +512,7 @@ fn Conversation(props: &ConversationProps) -> Html {
                     entry_view(entry, mark)
                 }) }
                 { for props.pending.iter().map(|pending| pending_view(pending, &texts)) }
-            </ol>
+            </ol></div>
             if props.operator_typing {
                 <p class="cw-typing" role="status">{ texts.fill("typing", &[("name", name)]) }</p>
             }

@@ -16,7 +16,14 @@ async fn mount(config: PaneConfig) -> web_sys::Element {
     gloo::utils::body()
         .append_child(&host)
         .expect("the test page has a body");
-    yew::Renderer::<App>::with_root_and_props(host.clone(), AppProps { config, texts: chatward::i18n::Texts::english() }).render();
+    yew::Renderer::<App>::with_root_and_props(
+        host.clone(),
+        AppProps {
+            config,
+            texts: chatward::i18n::Texts::english(),
+        },
+    )
+    .render();
     yew::scheduler::flush().await;
     host
 }
@@ -30,9 +37,9 @@ async fn pane_is_a_region_named_by_its_configured_title() {
     let host = mount(config).await;
 
     let region = host
-        .query_selector("section[aria-label]")
+        .query_selector("main[aria-label]")
         .expect("the selector is valid")
-        .expect("the pane renders a labelled section");
+        .expect("the pane renders a labelled main landmark");
     assert_eq!(
         region.get_attribute("aria-label").as_deref(),
         Some("Help from Test Shop")
