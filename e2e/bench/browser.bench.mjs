@@ -1,10 +1,28 @@
 // Browser benchmark (prints figures, asserts nothing): in headless Chromium against a running
 // relay, (1) from a click on the launcher to a usable pane (the privacy gate's Accept button
 // on screen), (2) scanning a 2,000-character draft with the privacy engine (the same core the
-// pane runs). Run it with the harness's environment, as `cargo xtask test` sets it:
+// pane runs), (3) checking and cleaning a ~5 MB photo with GPS. Run it with the harness's environment, as `cargo xtask test` sets it:
 //   node e2e/bench/browser.bench.mjs
 
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { launchBrowser, relayUrl } from '../harness.mjs';
+
+/** A ~5 MB camera-like JPEG (noise, 3000×2000, quality 95) with GPS in its EXIF, by Pillow. */
+function photoWithGps() {
+  const path = join(tmpdir(), 'chatward-bench-photo.jpg');
+  execFileSync('python3', ['-c', `
+from PIL import Image
+image = Image.effect_noise((3000, 2000), 64).convert('RGB')
+exif = Image.Exif()
+exif[0x8825] = {1: 'N', 2: (54.0, 41.0, 12.5), 3: 'E', 4: (25.0, 16.0, 48.0)}
+image.save(${JSON.stringify(path)}, quality=95, exif=exif)
+`]);
+  return readFileSync(path);
+}
 import { openShop } from '../customer.mjs';
 
 const browser = await launchBrowser();
@@ -28,7 +46,8 @@ try {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${relayUrl}/console/`);
-  const figures = await page.evaluate(async () => {
+  const photo = photoWithGps().toString('base64');
+  const figures = await page.evaluate(async (photoBase64) => {
     const engine = await import('/npm/engine.js');
     await engine.init();
     const sentence = 'Hi, my order 100234567 arrived damaged; call me on +44 20 7946 0958 or mail ' +
@@ -42,9 +61,27 @@ try {
     for (let i = 0; i < runs; i++) await engine.scan(draft);
     const scanMs = (performance.now() - started) / runs;
 
-    return { scanMs };
-  });
+    const photo = Uint8Array.from(atob(photoBase64), (c) => c.charCodeAt(0));
+    const upload = await engine.checkUpload(photo);
+    const times = [];
+    for (let i = 0; i < 10; i++) {
+      started = performance.now();
+      await engine.checkUpload(photo);
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    return {
+      scanMs,
+      photoBytes: photo.length,
+      photoMs: times[5],
+      photoBestMs: times[0],
+      verdict: upload.verdict,
+      gpsRemoved: upload.removed?.gps,
+    };
+  }, photo);
   console.log(`scan of a 2,000-character draft: ${(figures.scanMs * 1000).toFixed(0)} µs (mean of 200)`);
+  console.log(`check and clean a ${(figures.photoBytes / 1e6).toFixed(1)} MB photo: median ${figures.photoMs.toFixed(1)} ms, ` +
+    `best ${figures.photoBestMs.toFixed(1)} ms (${figures.verdict}, GPS removed: ${figures.gpsRemoved})`);
 } finally {
   await browser.close();
 }
