@@ -395,6 +395,7 @@ mod tests {
                 text: format!("m{seq}"),
                 at: 0,
                 client_id: client_id.map(Into::into),
+                attachment: None,
             },
         }))
     }

@@ -331,6 +331,7 @@ impl Reducible for State {
                         text: reply.text,
                         at: reply.at,
                         client_id: Some(reply.client_id),
+                        attachment: None,
                     };
                     // The relay may also deliver the stored entry; the first copy wins.
                     let held = next
@@ -416,6 +417,7 @@ mod tests {
             text: text.into(),
             at: 1000 * seq as i64,
             client_id: None,
+            attachment: None,
         }
     }
 

@@ -160,6 +160,7 @@ fn chatting() -> State {
                 text: "hello".into(),
                 at: 0,
                 client_id: None,
+                attachment: None,
             },
         },
         Action::EntryArrived {
@@ -170,6 +171,7 @@ fn chatting() -> State {
                 text: "hi, how can I help?".into(),
                 at: 0,
                 client_id: None,
+                attachment: None,
             },
         },
     ])

@@ -67,6 +67,26 @@ pub struct Entry {
     /// The sender's own id for the message, echoed so it can match its pending copy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
+    /// A picture the customer sent (then `text` is empty), stored by the relay after its
+    /// own upload check. Absent for plain messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
+}
+
+/// A stored picture attached to an entry; its bytes are served at
+/// `GET /api/attachments/<id>` to the conversation's customer and to operators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// Random id of the stored file (never the customer's file name).
+    pub id: String,
+    /// MIME type of the cleaned picture (`image/png`, `image/jpeg`, `image/gif`, `image/webp`).
+    pub mime: String,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Size of the stored (cleaned) file in bytes.
+    pub size: u64,
 }
 
 impl std::fmt::Debug for Entry {
@@ -78,6 +98,7 @@ impl std::fmt::Debug for Entry {
             .field("text_len", &self.text.len())
             .field("at", &self.at)
             .field("client_id", &self.client_id)
+            .field("attachment", &self.attachment)
             .finish()
     }
 }
@@ -250,7 +271,7 @@ mod tests {
         let shown = format!("{frame:?}");
         assert!(!shown.contains("4111"), "{shown}");
         assert!(shown.contains("text_len: 9"), "{shown}");
-        let entry = Entry { seq: 1, author: Author::Customer, text: "secret".into(), at: 0, client_id: None };
+        let entry = Entry { seq: 1, author: Author::Customer, text: "secret".into(), at: 0, client_id: None, attachment: None };
         assert!(!format!("{entry:?}").contains("secret"));
     }
 

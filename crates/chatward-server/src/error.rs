@@ -17,6 +17,10 @@ pub enum AppError {
     NotFound(&'static str),
     /// The request is malformed.
     BadRequest(&'static str),
+    /// The request body is larger than the shop accepts.
+    TooLarge(&'static str),
+    /// An upload the relay's check refused; the sentence says why and what to send instead.
+    Refused(String),
     /// The relay is overloaded for the moment; the client may retry soon.
     Busy(&'static str),
     /// The relay failed; details went to the log.
@@ -26,6 +30,11 @@ pub enum AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, message) = match self {
+            Self::Refused(message) => {
+                let body = Json(serde_json::json!({ "error": message }));
+                return (StatusCode::UNPROCESSABLE_ENTITY, body).into_response();
+            }
+            Self::TooLarge(message) => (StatusCode::PAYLOAD_TOO_LARGE, message),
             Self::Unauthorized(message) => (StatusCode::UNAUTHORIZED, message),
             Self::Forbidden(message) => (StatusCode::FORBIDDEN, message),
             Self::NotFound(message) => (StatusCode::NOT_FOUND, message),

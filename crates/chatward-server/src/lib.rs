@@ -4,7 +4,7 @@
 //! Bird's-eye view: [`config`] turns the file, flags and demo defaults into a checked
 //! [`Config`]; [`store`] holds every SQL statement behind [`Store`]; `ws` runs the customer
 //! and operator WebSocket sessions; `http` answers the operator login API and serves the
-//! widget's files; [`state`] ties them together and fans news out to connected clients.
+//! widget's files; `uploads` checks, stores and serves pictures; [`state`] ties them together and fans news out to connected clients.
 //!
 //! **Invariants:** nothing is stored before a customer accepted the shop's current privacy
 //! statement; session and conversation tokens are stored only as SHA-256 hashes; logs carry
@@ -19,6 +19,7 @@ mod auth;
 mod enforce;
 mod error;
 mod http;
+mod uploads;
 pub mod ws;
 
 use std::path::Path;
@@ -38,7 +39,8 @@ pub use crate::config::{Config, ConfigError, FileConfig, Limits, Shop};
 pub use crate::error::AppError;
 pub use crate::http::demo_shop_app;
 pub use crate::state::AppState;
-pub use crate::store::{OperatorAccount, Store, StoreError};
+pub use crate::store::{OperatorAccount, Retired, Store, StoreError, StoredAttachment};
+pub use crate::uploads::delete_inactive;
 
 /// Largest HTTP request body the API accepts (login JSON); uploads get their own limit.
 const API_BODY_LIMIT: usize = 16 * 1024;
@@ -53,6 +55,9 @@ pub fn app(state: AppState) -> Router {
         .route("/api/operator/logout", post(http::logout))
         .route("/api/operator/me", get(http::me))
         .layer(RequestBodyLimitLayer::new(API_BODY_LIMIT))
+        // Added after the API's body limit: uploads read their body against the shop's own.
+        .route("/api/upload", post(uploads::upload))
+        .route("/api/attachments/{id}", get(uploads::attachment))
         .fallback_service(static_files)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -66,7 +71,12 @@ pub fn app(state: AppState) -> Router {
             REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ))
-        .layer(TraceLayer::new_for_http())
+        // Spans name the path only: a query may carry a customer's token (`?token=`).
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::extract::Request| {
+                tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
+            }),
+        )
         .with_state(state)
 }
 

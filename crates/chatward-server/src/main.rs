@@ -6,7 +6,11 @@ use chatward_server::cli;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "chatward", version, about = "Privacy-first live chat relay and tools")]
+#[command(
+    name = "chatward",
+    version,
+    about = "Privacy-first live chat relay and tools"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

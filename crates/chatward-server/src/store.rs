@@ -9,7 +9,9 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Once;
 
-use chatward_core::protocol::{Author, ConsentRecord, ConversationSummary, Entry, Millis};
+use chatward_core::protocol::{
+    Attachment, Author, ConsentRecord, ConversationSummary, Entry, Millis,
+};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Connection as _, Executor as _, Row};
 
@@ -28,6 +30,16 @@ macro_rules! summary_select {
          FROM conversations c JOIN consents k ON k.conversation_id = c.id \
          AND k.accepted_at = (SELECT MAX(k2.accepted_at) FROM consents k2 \
          WHERE k2.conversation_id = c.id) WHERE 1 = 1"
+    };
+}
+
+/// The columns of an entry with its attachment, if any (`entries e LEFT JOIN attachments a`).
+/// A macro, not a `const`, so queries can `concat!` it and stay literal SQL.
+macro_rules! entry_select {
+    () => {
+        "SELECT e.seq, e.author, e.body, e.at, e.client_id, a.id AS attachment_id, a.mime, \
+         a.width, a.height, a.size FROM entries e LEFT JOIN attachments a \
+         ON a.conversation_id = e.conversation_id AND a.seq = e.seq "
     };
 }
 
@@ -112,6 +124,28 @@ pub struct Appended {
     pub entry: Entry,
     /// `false` when `client_id` had been stored before and nothing was written.
     pub is_new: bool,
+}
+
+/// A stored picture as the relay needs it to serve or delete the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAttachment {
+    /// The attachment as entries carry it.
+    pub attachment: Attachment,
+    /// The conversation it belongs to.
+    pub conversation_id: String,
+    /// SHA-256 (hex) of that conversation's customer token.
+    pub token_hash: String,
+    /// The file's name inside the upload folder.
+    pub file_name: String,
+}
+
+/// What [`Store::delete_inactive`] removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Retired {
+    /// How many conversations went.
+    pub conversations: u64,
+    /// The upload-folder file names of their pictures, for the caller to delete.
+    pub files: Vec<String>,
 }
 
 /// The relay's database.
@@ -361,11 +395,24 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes the shop's conversations (with their consents and entries) that saw nothing
-    /// new since `cutoff`; returns how many went. Retention: the shop keeps chats only as
-    /// long as its statement says.
-    pub async fn delete_inactive(&self, shop: &str, cutoff: Millis) -> Result<u64, StoreError> {
+    /// Deletes the shop's conversations (with their consents, entries and attachment rows)
+    /// that saw nothing new since `cutoff`; returns how many went and the file names of
+    /// their pictures, which the caller must delete from the upload folder. Retention: the
+    /// shop keeps chats only as long as its statement says.
+    pub async fn delete_inactive(&self, shop: &str, cutoff: Millis) -> Result<Retired, StoreError> {
         let mut tx = self.pool.begin().await?;
+        let files = sqlx::query(
+            "DELETE FROM attachments WHERE conversation_id IN (SELECT id FROM conversations c \
+             WHERE c.shop = $1 AND c.started_at < $2 AND NOT EXISTS (SELECT 1 FROM entries e \
+             WHERE e.conversation_id = c.id AND e.at >= $2)) RETURNING file_name",
+        )
+        .bind(shop)
+        .bind(cutoff)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|row| row.try_get("file_name"))
+        .collect::<Result<Vec<String>, _>>()?;
         // Children first, so this does not depend on the database enforcing `ON DELETE
         // CASCADE` (SQLite only does with foreign keys switched on).
         for table in [
@@ -393,7 +440,10 @@ impl Store {
         .await?
         .rows_affected();
         tx.commit().await?;
-        Ok(deleted)
+        Ok(Retired {
+            conversations: deleted,
+            files,
+        })
     }
 
     // ---- entries -----------------------------------------------------------------------
@@ -406,6 +456,41 @@ impl Store {
         author: Author,
         text: &str,
         client_id: Option<&str>,
+        now: Millis,
+    ) -> Result<Appended, StoreError> {
+        self.append(conversation, author, text, client_id, None, now)
+            .await
+    }
+
+    /// Appends a customer entry carrying a picture stored as `file_name` in the upload
+    /// folder. Like [`Store::append_entry`], a `client_id` stored before returns the first
+    /// entry with `is_new: false` and stores nothing (the caller then deletes its file).
+    pub async fn append_attachment(
+        &self,
+        conversation: &str,
+        client_id: &str,
+        attachment: &Attachment,
+        file_name: &str,
+        now: Millis,
+    ) -> Result<Appended, StoreError> {
+        self.append(
+            conversation,
+            Author::Customer,
+            "",
+            Some(client_id),
+            Some((attachment, file_name)),
+            now,
+        )
+        .await
+    }
+
+    async fn append(
+        &self,
+        conversation: &str,
+        author: Author,
+        text: &str,
+        client_id: Option<&str>,
+        attachment: Option<(&Attachment, &str)>,
         now: Millis,
     ) -> Result<Appended, StoreError> {
         // A resend is rare: rather than looking for it first, let the unique index on
@@ -435,6 +520,22 @@ impl Store {
         .await;
         match inserted {
             Ok(_) => {
+                if let Some((attachment, file_name)) = attachment {
+                    sqlx::query(
+                        "INSERT INTO attachments (id, conversation_id, seq, mime, width, height, \
+                         size, file_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(&attachment.id)
+                    .bind(conversation)
+                    .bind(seq)
+                    .bind(&attachment.mime)
+                    .bind(i64::from(attachment.width))
+                    .bind(i64::from(attachment.height))
+                    .bind(i64::try_from(attachment.size).unwrap_or(i64::MAX))
+                    .bind(file_name)
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 tx.commit().await?;
                 let entry = Entry {
                     seq: to_seq(seq)?,
@@ -442,6 +543,7 @@ impl Store {
                     text: text.to_owned(),
                     at: now,
                     client_id: client_id.map(str::to_owned),
+                    attachment: attachment.map(|(attachment, _)| attachment.clone()),
                 };
                 Ok(Appended {
                     entry,
@@ -475,10 +577,10 @@ impl Store {
         let Some(client_id) = client_id else {
             return Ok(None);
         };
-        let row = sqlx::query(
-            "SELECT seq, author, body, at, client_id FROM entries \
-             WHERE conversation_id = $1 AND author = $2 AND client_id = $3",
-        )
+        let row = sqlx::query(concat!(
+            entry_select!(),
+            "WHERE e.conversation_id = $1 AND e.author = $2 AND e.client_id = $3"
+        ))
         .bind(conversation)
         .bind(author_name(author))
         .bind(client_id)
@@ -493,16 +595,38 @@ impl Store {
         conversation: &str,
         after_seq: u64,
     ) -> Result<Vec<Entry>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT seq, author, body, at, client_id FROM entries \
-             WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-        )
+        let rows = sqlx::query(concat!(
+            entry_select!(),
+            "WHERE e.conversation_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3"
+        ))
         .bind(conversation)
         .bind(from_seq(after_seq))
         .bind(PAGE_LIMIT)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(read_entry).collect()
+    }
+
+    /// A stored picture with its conversation's token hash, if the id exists.
+    pub async fn attachment(&self, id: &str) -> Result<Option<StoredAttachment>, StoreError> {
+        let row = sqlx::query(
+            "SELECT a.id AS attachment_id, a.mime, a.width, a.height, a.size, a.file_name, \
+             a.conversation_id, c.token_hash FROM attachments a \
+             JOIN conversations c ON c.id = a.conversation_id WHERE a.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let attachment = read_attachment(&row)?.ok_or(StoreError::Corrupt("attachment id"))?;
+        Ok(Some(StoredAttachment {
+            attachment,
+            conversation_id: row.try_get("conversation_id")?,
+            token_hash: row.try_get("token_hash")?,
+            file_name: row.try_get("file_name")?,
+        }))
     }
 }
 
@@ -542,7 +666,28 @@ fn read_entry(row: &AnyRow) -> Result<Entry, StoreError> {
         text: row.try_get("body")?,
         at: row.try_get("at")?,
         client_id: row.try_get("client_id")?,
+        attachment: read_attachment(row)?,
     })
+}
+
+/// The attachment columns of a row (`attachment_id`, `mime`, `width`, `height`, `size`);
+/// `None` when the entry has none.
+fn read_attachment(row: &AnyRow) -> Result<Option<Attachment>, StoreError> {
+    let Some(id) = row.try_get::<Option<String>, _>("attachment_id")? else {
+        return Ok(None);
+    };
+    let dimension = |name| -> Result<u32, StoreError> {
+        u32::try_from(row.try_get::<i64, _>(name)?)
+            .map_err(|_| StoreError::Corrupt("attachment dimension"))
+    };
+    Ok(Some(Attachment {
+        id,
+        mime: row.try_get("mime")?,
+        width: dimension("width")?,
+        height: dimension("height")?,
+        size: u64::try_from(row.try_get::<i64, _>("size")?)
+            .map_err(|_| StoreError::Corrupt("attachment size"))?,
+    }))
 }
 
 fn author_name(author: Author) -> &'static str {

@@ -20,6 +20,8 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 mod cli;
 #[path = "relay/sessions.rs"]
 mod sessions;
+#[path = "relay/uploads.rs"]
+mod uploads;
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -75,6 +77,11 @@ impl Relay {
 
     /// A relay whose demo shop has `policy`.
     async fn start_with(policy: chatward_core::Policy) -> Self {
+        Self::start_shop(|shop| shop.policy = policy).await
+    }
+
+    /// A relay whose demo shop is changed by `edit`.
+    async fn start_shop(edit: impl FnOnce(&mut chatward_server::Shop)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let dist = dir.path().join("dist");
         std::fs::create_dir_all(dist.join("pane")).unwrap();
@@ -88,10 +95,13 @@ impl Relay {
         let file = FileConfig {
             database: Some(test_database(dir.path()).await),
             static_dir: Some(dist),
+            upload_dir: Some(dir.path().join("uploads")),
             ..FileConfig::default()
         };
         let mut config = file.into_config().unwrap();
-        std::sync::Arc::make_mut(config.shops.get_mut("demo").unwrap()).policy = policy;
+        edit(std::sync::Arc::make_mut(
+            config.shops.get_mut("demo").unwrap(),
+        ));
         let store = Store::connect(&config.database).await.unwrap();
         let account = OperatorAccount {
             username: OPERATOR.to_owned(),
@@ -821,7 +831,14 @@ async fn retention_deletes_only_conversations_quiet_since_the_cutoff() {
     }
     say(&mut busy, "m2", "still talking").await;
 
-    assert_eq!(store.delete_inactive("demo", cutoff).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .delete_inactive("demo", cutoff)
+            .await
+            .unwrap()
+            .conversations,
+        1
+    );
     assert!(store.conversation(&quiet_id).await.unwrap().is_none());
     assert!(store.entries_after(&quiet_id, 0).await.unwrap().is_empty());
     assert!(store.latest_consent(&quiet_id).await.unwrap().is_none());

@@ -219,7 +219,7 @@ async fn resumed(
 }
 
 /// Whether a consent was given to the shop's current statement.
-fn is_current(shop: &Shop, consent: &ConsentRecord) -> bool {
+pub(crate) fn is_current(shop: &Shop, consent: &ConsentRecord) -> bool {
     consent.statement_version == shop.statement.version
         && consent.statement_hash == shop.statement.hash
 }

@@ -201,7 +201,7 @@ impl FrameBudget {
 const LIMITED: &str = "Too many messages at once; please wait a moment.";
 
 /// Whether a client-chosen message id is acceptable: 1 to 64 printable ASCII characters.
-fn is_valid_client_id(client_id: &str) -> bool {
+pub(crate) fn is_valid_client_id(client_id: &str) -> bool {
     (1..=64).contains(&client_id.len()) && client_id.bytes().all(|b| b.is_ascii_graphic())
 }
 
