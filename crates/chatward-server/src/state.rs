@@ -15,6 +15,9 @@ use crate::store::Store;
 /// Password checks that may run at once.
 const PASSWORD_CHECKS: usize = 2;
 
+/// Uploads read, checked and stored at once.
+const UPLOADS_AT_ONCE: usize = 4;
+
 /// Events buffered per conversation for its customer connections.
 const CONVERSATION_CHANNEL: usize = 64;
 /// Events buffered for operator consoles; a console that falls further behind is resynced.
@@ -36,6 +39,9 @@ pub struct Shared {
     /// Password checks allowed at once: each argon2 check takes about 19 MiB and a core
     /// for a while, so a flood of logins queues here instead of exhausting the machine.
     pub password_checks: tokio::sync::Semaphore,
+    /// Uploads in flight: each holds up to its shop's limit in memory (received and
+    /// cleaned copies) and a core while checked, so a burst queues here.
+    pub upload_slots: tokio::sync::Semaphore,
     next_session: AtomicU64,
 }
 
@@ -47,6 +53,7 @@ impl AppState {
             store,
             hub: Hub::new(),
             password_checks: tokio::sync::Semaphore::new(PASSWORD_CHECKS),
+            upload_slots: tokio::sync::Semaphore::new(UPLOADS_AT_ONCE),
             next_session: AtomicU64::new(1),
         }))
     }

@@ -38,6 +38,10 @@ const TOKEN_HEADER: &str = "x-chatward-token";
 /// Header carrying the pane's id for the upload, unique per conversation.
 const CLIENT_ID_HEADER: &str = "x-chatward-client-id";
 
+/// How long an upload waits for a free slot (see `AppState::upload_slots`) before the relay
+/// says it is busy.
+const UPLOAD_QUEUE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Length of a stored attachment id in hex digits (16 random bytes).
 const ATTACHMENT_ID_LEN: usize = 32;
 
@@ -76,6 +80,14 @@ pub async fn upload(
         ));
     }
 
+    // Each upload in flight holds up to the shop's limit in memory, twice (received and
+    // cleaned), so only a few run at once; the rest wait a little, then hear the relay is busy.
+    let _slot = tokio::time::timeout(UPLOAD_QUEUE_TIMEOUT, state.upload_slots.acquire())
+        .await
+        .map_err(|_| {
+            AppError::Busy("Many pictures are arriving at once; please try again in a moment.")
+        })?
+        .map_err(|_| AppError::Internal)?;
     let limit = usize::try_from(shop.upload_limit_bytes).unwrap_or(usize::MAX);
     let bytes = read_limited(&headers, body, limit).await?;
     let size = bytes.len();
@@ -123,17 +135,19 @@ pub async fn upload(
             other?
         }
     };
-    tracing::info!(
-        conversation = %row.id,
-        attachment = %attachment.id,
-        size = attachment.size,
-        received = size,
-        is_new = appended.is_new,
-        "upload stored"
-    );
     let seq = appended.entry.seq;
     if appended.is_new {
+        tracing::info!(
+            conversation = %row.id,
+            attachment = %attachment.id,
+            seq,
+            size = attachment.size,
+            received = size,
+            "upload stored"
+        );
         deliver(&state, &row.id, appended);
+    } else {
+        tracing::debug!(conversation = %row.id, seq, "upload resent, stored before");
     }
     Ok(Json(serde_json::json!({ "seq": seq })).into_response())
 }
