@@ -7,7 +7,7 @@ use std::rc::Rc;
 use chatward_core::protocol::{
     Author, CustomerFrame, Entry, OperatorProfile, PROTOCOL_VERSION, Resume, Statement,
 };
-use chatward_core::{Action as PolicyAction, Category, Policy};
+use chatward_core::{Action as PolicyAction, Category};
 use gloo::timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
@@ -52,9 +52,10 @@ pub fn App(props: &AppProps) -> Html {
     let state = use_reducer(State::default);
     let relay: Rc<RefCell<Option<Relay>>> = use_mut_ref(|| None);
     // The detector is built once; the policy is the relay's, tightened by the page.
-    let engine = use_memo(config.policy.clone(), |page| {
-        Engine::new(stricter(&Policy::default(), page), Vec::new())
-    });
+    let engine = use_memo(
+        (state.shop_rules.clone(), config.policy.clone()),
+        |(shop, page)| Engine::new(stricter(&shop.policy, page), shop.allow.clone()),
+    );
 
     // Connect once; the relay handle closes the socket when the pane goes away.
     {

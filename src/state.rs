@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use chatward_core::Policy;
 use chatward_core::protocol::{
     Author, ConsentRecord, CustomerEvent, Entry, OperatorProfile, Statement,
 };
@@ -88,6 +89,14 @@ pub struct Removed {
     pub hidden_data: bool,
 }
 
+/// What the relay enforces for this shop: the pane warns by the same rules.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ShopRules {
+    pub policy: Policy,
+    /// The shop's own public contacts, never reported.
+    pub allow: Vec<String>,
+}
+
 /// The conversation this pane belongs to, as handed out by the relay.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
@@ -102,6 +111,8 @@ pub struct State {
     pub link: Link,
     pub session: Option<Session>,
     pub operator: OperatorProfile,
+    /// The shop's policy and public contacts as the relay announced them.
+    pub shop_rules: ShopRules,
     /// Stored entries in `seq` order, without duplicates.
     pub entries: Vec<Entry>,
     /// Sent but not yet acknowledged, in the order the customer wrote them.
@@ -122,6 +133,7 @@ impl Default for State {
             link: Link::Connecting,
             session: None,
             operator: OperatorProfile::default(),
+            shop_rules: ShopRules::default(),
             entries: Vec::new(),
             pending: Vec::new(),
             operator_typing: false,
@@ -296,8 +308,11 @@ fn apply(state: &mut State, event: CustomerEvent) {
             statement,
             consent,
             operator,
+            policy,
+            allow,
             ..
         } => {
+            state.shop_rules = ShopRules { policy, allow };
             // A different conversation (the old one expired) starts from nothing, but
             // unsent messages stay so they are sent in the new one.
             if state
@@ -375,6 +390,8 @@ mod tests {
                 name: "Ada".into(),
                 ..Default::default()
             },
+            policy: Policy::default(),
+            allow: Vec::new(),
         }))
     }
 

@@ -177,6 +177,12 @@ pub enum CustomerEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         consent: Option<ConsentRecord>,
         operator: OperatorProfile,
+        /// The shop's policy, which the relay enforces: the pane warns by the same rules.
+        #[serde(default)]
+        policy: crate::Policy,
+        /// Values never reported as personal data: the shop's own public contacts.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        allow: Vec<String>,
     },
     /// The consent was recorded; chatting may start.
     ConsentRecorded { consent: ConsentRecord },

@@ -204,9 +204,18 @@ async fn greet(socket: &mut Socket, resume: Option<Resume>) -> (String, String, 
             consent,
             operator,
             v,
+            policy,
+            allow,
         } => {
             assert_eq!(v, PROTOCOL_VERSION);
             assert_eq!(operator.name, "Ada from Demo Shop");
+            // The pane warns by the rules the relay enforces: card numbers are blocked in
+            // every shop these tests configure; one of them masks e-mail addresses.
+            assert_eq!(
+                policy.action(chatward_core::Category::CreditCard),
+                chatward_core::Action::Block
+            );
+            assert_eq!(allow, ["help@demo-shop.example"]);
             (conversation, token, statement, consent.is_some())
         }
         other => panic!("expected welcome, got {other:?}"),

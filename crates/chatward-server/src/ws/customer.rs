@@ -181,6 +181,8 @@ where
             statement: shop.statement.clone(),
             consent,
             operator: shop.operator.clone(),
+            policy: shop.policy.clone(),
+            allow: shop.operator.email.iter().cloned().collect(),
         };
         send_json(sink, &welcome).await.ok()?;
         return Some((conversation, last_seq));
