@@ -1,8 +1,10 @@
 // Attachments as a customer meets them: a program renamed to look like a photo is refused in
-// the browser with a reason and a way forward, and nothing of it is sent.
+// the browser with a reason and a way forward, and nothing of it is sent; a phone photo is
+// sent without its location, and shows in the conversation.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 
 import { launchBrowser } from './harness.mjs';
 import { startChat } from './customer.mjs';
@@ -40,4 +42,47 @@ test('a program named invoice.jpg is refused in the browser and never uploaded',
   assert.deepEqual(uploads, []);
   await pane.getByRole('button', { name: 'Dismiss the note about invoice.jpg' }).click();
   await alert.waitFor({ state: 'detached' });
+});
+
+/** A phone photo with GPS coordinates in its EXIF (a fixture of the upload guard's tests). */
+const PHOTO = readFileSync(new URL('../crates/chatward-core/tests/data/upload/gps_rotated.jpg', import.meta.url));
+
+/** The photo's EXIF segment (APP1 `Exif`), which holds the GPS coordinates. */
+function exifSegment(jpeg) {
+  for (let at = 2; at + 4 < jpeg.length; ) {
+    const marker = jpeg[at + 1];
+    const length = jpeg.readUInt16BE(at + 2);
+    if (marker === 0xe1 && jpeg.subarray(at + 4, at + 8).toString('latin1') === 'Exif') {
+      return jpeg.subarray(at, at + 2 + length);
+    }
+    at += 2 + length;
+  }
+  return null;
+}
+
+test('a photo is sent without its location and shows in the conversation', async () => {
+  const exif = exifSegment(PHOTO);
+  assert.ok(exif, 'the fixture carries EXIF');
+  const { shop, pane } = await startChat(browser);
+  const sent = [];
+  shop.on('request', (request) => {
+    if (request.url().endsWith('/api/upload')) sent.push(request.postDataBuffer());
+  });
+  const chooser = shop.waitForEvent('filechooser');
+  await pane.getByRole('button', { name: 'Attach a picture' }).click();
+  await (await chooser).setFiles({ name: 'parcel.jpg', mimeType: 'image/jpeg', buffer: PHOTO });
+
+  const pictures = pane.getByRole('list', { name: 'Pictures' });
+  await pictures.getByText('Picture sent. Its location was removed.', { exact: false }).waitFor();
+  // The picture is in the conversation, fetched back from the relay.
+  const log = pane.getByRole('log', { name: 'Conversation' });
+  const picture = log.getByRole('img', { name: 'Picture' });
+  await picture.waitFor();
+  await picture.evaluate((img) => img.decode());
+  assert.ok(await picture.evaluate((img) => img.naturalWidth > 0), 'the relay serves the picture');
+
+  // What left the browser: one upload, smaller, without the EXIF segment that held the GPS.
+  assert.equal(sent.length, 1);
+  assert.ok(sent[0].length < PHOTO.length, `${sent[0].length} < ${PHOTO.length}`);
+  assert.equal(sent[0].indexOf(exif), -1, 'the original EXIF (with GPS) was not sent');
 });

@@ -302,6 +302,7 @@ fn body(
                     operator_name={operator.name.clone()}
                     operator_typing={state.operator_typing}
                     operator_read={state.operator_read}
+                    token={state.session.as_ref().map(|session| session.token.clone())}
                 />
                 <Uploads uploads={state.uploads.clone()} on_dismiss={callbacks.on_dismiss} />
                 <Composer
@@ -466,6 +467,8 @@ fn PrivacyGate(props: &PrivacyGateProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct ConversationProps {
+    /// The conversation's secret, to fetch its pictures from the relay.
+    token: Option<String>,
     entries: Vec<Entry>,
     pending: Vec<Pending>,
     greeting: Option<String>,
@@ -510,7 +513,7 @@ fn Conversation(props: &ConversationProps) -> Html {
                     let mark = (Some(entry.seq) == last_customer).then(|| {
                         if entry.seq <= props.operator_read { texts.get("read") } else { texts.get("delivered") }
                     });
-                    entry_view(entry, mark)
+                    entry_view(entry, mark, props.token.as_deref(), &texts)
                 }) }
                 { for props.pending.iter().map(|pending| pending_view(pending, &texts)) }
             </ol></div>
@@ -521,7 +524,7 @@ fn Conversation(props: &ConversationProps) -> Html {
     }
 }
 
-fn entry_view(entry: &Entry, mark: Option<&str>) -> Html {
+fn entry_view(entry: &Entry, mark: Option<&str>, token: Option<&str>, texts: &Texts) -> Html {
     let class = match entry.author {
         Author::Customer => "cw-entry cw-from-customer",
         Author::Operator => "cw-entry cw-from-operator",
@@ -529,7 +532,18 @@ fn entry_view(entry: &Entry, mark: Option<&str>) -> Html {
     };
     html! {
         <li key={entry.seq.to_string()} {class}>
-            <span dir="auto">{ entry.text.clone() }</span>
+            if let (Some(attachment), Some(token)) = (&entry.attachment, token) {
+                <img
+                    class="cw-picture"
+                    src={format!("/api/attachments/{}?token={token}", attachment.id)}
+                    alt={texts.get("upload.in_chat").to_owned()}
+                    width={attachment.width.to_string()}
+                    height={attachment.height.to_string()}
+                />
+            }
+            if !entry.text.is_empty() {
+                <span dir="auto">{ entry.text.clone() }</span>
+            }
             if let Some(mark) = mark {
                 <span class="cw-mark">{ mark.to_owned() }</span>
             }

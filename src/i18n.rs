@@ -39,6 +39,7 @@ const ENGLISH: &[(&str, &str)] = &[
     ("upload.picture", "Picture {name}"),
     ("upload.sending", "Sending the picture…"),
     ("upload.sent", "Picture sent."),
+    ("upload.in_chat", "Picture"),
     ("upload.refused", "{name} was not sent."),
     (
         "upload.failed",

@@ -194,6 +194,8 @@ fn end_to_end_tests(ws: &Workspace) -> anyhow::Result<()> {
             "127.0.0.1:0",
         ])
         .args(["--demo-operator", "--database", &database])
+        .arg("--upload-dir")
+        .arg(scratch.join("uploads"))
         .arg("--static-dir")
         .arg(ws.dist_dir());
     let relay = Relay::start(command, "relay | ")?;
