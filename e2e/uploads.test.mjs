@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
-import { launchBrowser } from './harness.mjs';
+import { launchBrowser, operator, relayUrl } from './harness.mjs';
 import { startChat } from './customer.mjs';
 
 let browser;
@@ -85,4 +85,27 @@ test('a photo is sent without its location and shows in the conversation', async
   assert.equal(sent.length, 1);
   assert.ok(sent[0].length < PHOTO.length, `${sent[0].length} < ${PHOTO.length}`);
   assert.equal(sent[0].indexOf(exif), -1, 'the original EXIF (with GPS) was not sent');
+
+  // The operator sees it in the console.
+  const console_ = await (await browser.newContext()).newPage();
+  console_.setDefaultTimeout(15_000);
+  await console_.goto(`${relayUrl}/console/`);
+  await console_.getByRole('textbox', { name: 'Username' }).fill(operator.username);
+  await console_.getByLabel('Password').fill(operator.password);
+  await console_.getByRole('button', { name: 'Log in' }).click();
+  const conversations = console_.getByRole('button', { name: /conversation/i });
+  await conversations.first().waitFor();
+  // The newest conversation is this customer's; find the one holding a picture.
+  const count = await conversations.count();
+  let seen = false;
+  for (let index = 0; index < count && !seen; index++) {
+    await conversations.nth(index).click();
+    const image = console_.getByRole('img', { name: /Picture from the customer/ });
+    seen = await image.waitFor({ timeout: 2_000 }).then(() => true, () => false);
+    if (seen) {
+      await image.evaluate((img) => img.decode());
+      assert.ok(await image.evaluate((img) => img.naturalWidth > 0));
+    }
+  }
+  assert.ok(seen, 'the operator sees the picture');
 });
