@@ -134,8 +134,9 @@ pub fn App(props: &AppProps) -> Html {
             .filter(|p| p.refused.is_none())
             .cloned()
             .collect();
-        use_effect_with(state.session.clone(), move |session| {
-            if session.is_some() {
+        // Keyed on the count of welcomes: a resume keeps the same session, and must re-send.
+        use_effect_with(state.welcomes, move |welcomes| {
+            if *welcomes > 0 {
                 match gate {
                     Gate::Recording(statement) => send(&relay, &consent_frame(&statement)),
                     Gate::Accepted(_) => {

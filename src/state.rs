@@ -110,6 +110,8 @@ pub struct State {
     pub gate: Gate,
     pub link: Link,
     pub session: Option<Session>,
+    /// How many `welcome`s arrived: each one (a reconnect too) re-sends what is unsent.
+    pub welcomes: u32,
     pub operator: OperatorProfile,
     /// The shop's policy and public contacts as the relay announced them.
     pub shop_rules: ShopRules,
@@ -132,6 +134,7 @@ impl Default for State {
             gate: Gate::Loading,
             link: Link::Connecting,
             session: None,
+            welcomes: 0,
             operator: OperatorProfile::default(),
             shop_rules: ShopRules::default(),
             entries: Vec::new(),
@@ -313,6 +316,7 @@ fn apply(state: &mut State, event: CustomerEvent) {
             ..
         } => {
             state.shop_rules = ShopRules { policy, allow };
+            state.welcomes = state.welcomes.wrapping_add(1);
             // A different conversation (the old one expired) starts from nothing, but
             // unsent messages stay so they are sent in the new one.
             if state
@@ -492,6 +496,15 @@ mod tests {
         ]);
         assert_eq!(state.link, Link::Lost);
         assert_eq!(state.pending.len(), 1, "unsent message kept while offline");
+        let resumed = run([
+            welcome("c1", Some(record("2026-11"))),
+            Action::LinkLost,
+            welcome("c1", Some(record("2026-11"))),
+        ]);
+        assert_eq!(
+            resumed.welcomes, 2,
+            "a resume of the same conversation is a new welcome"
+        );
         let state = run([
             welcome("c1", Some(record("2026-11"))),
             queued,

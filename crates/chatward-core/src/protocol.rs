@@ -140,7 +140,9 @@ impl std::fmt::Debug for CustomerFrame {
                 .field("v", v)
                 .field("resume", &resume.as_ref().map(|r| r.last_seq))
                 .finish(),
-            Self::Consent { statement_version, .. } => f
+            Self::Consent {
+                statement_version, ..
+            } => f
                 .debug_struct("Consent")
                 .field("statement_version", statement_version)
                 .finish(),
@@ -223,11 +225,24 @@ pub enum ErrorCode {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum OperatorFrame {
     /// Answer a customer.
-    Reply { conversation: String, client_id: String, text: String },
+    Reply {
+        conversation: String,
+        client_id: String,
+        text: String,
+    },
     /// Ask for a conversation's entries after `after_seq`.
-    Open { conversation: String, after_seq: u64 },
-    Typing { conversation: String, active: bool },
-    Read { conversation: String, seq: u64 },
+    Open {
+        conversation: String,
+        after_seq: u64,
+    },
+    Typing {
+        conversation: String,
+        active: bool,
+    },
+    Read {
+        conversation: String,
+        seq: u64,
+    },
 }
 
 /// A conversation as listed in the console.
@@ -247,15 +262,35 @@ pub struct ConversationSummary {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum OperatorEvent {
     /// Sent on connect: the open conversations.
-    Conversations { conversations: Vec<ConversationSummary> },
+    Conversations {
+        conversations: Vec<ConversationSummary>,
+    },
     /// A conversation started or changed (new consent, new unread count).
-    Conversation { conversation: ConversationSummary },
+    Conversation {
+        conversation: ConversationSummary,
+    },
     /// A new or requested entry.
-    Entry { conversation: String, entry: Entry },
-    Ack { conversation: String, client_id: String, seq: u64 },
-    Typing { conversation: String, active: bool },
-    Read { conversation: String, seq: u64 },
-    Error { code: ErrorCode, message: String },
+    Entry {
+        conversation: String,
+        entry: Entry,
+    },
+    Ack {
+        conversation: String,
+        client_id: String,
+        seq: u64,
+    },
+    Typing {
+        conversation: String,
+        active: bool,
+    },
+    Read {
+        conversation: String,
+        seq: u64,
+    },
+    Error {
+        code: ErrorCode,
+        message: String,
+    },
 }
 
 #[cfg(test)]
@@ -264,20 +299,36 @@ mod tests {
 
     #[test]
     fn frames_are_tagged_snake_case_json() {
-        let frame = CustomerFrame::Message { client_id: "c1".into(), text: "hello".into() };
+        let frame = CustomerFrame::Message {
+            client_id: "c1".into(),
+            text: "hello".into(),
+        };
         let json = serde_json::to_string(&frame).unwrap();
-        assert_eq!(json, r#"{"type":"message","client_id":"c1","text":"hello"}"#);
+        assert_eq!(
+            json,
+            r#"{"type":"message","client_id":"c1","text":"hello"}"#
+        );
         let back: CustomerFrame = serde_json::from_str(&json).unwrap();
         assert_eq!(back, frame);
     }
 
     #[test]
     fn debug_never_shows_message_text() {
-        let frame = CustomerFrame::Message { client_id: "c1".into(), text: "4111 1111".into() };
+        let frame = CustomerFrame::Message {
+            client_id: "c1".into(),
+            text: "4111 1111".into(),
+        };
         let shown = format!("{frame:?}");
         assert!(!shown.contains("4111"), "{shown}");
         assert!(shown.contains("text_len: 9"), "{shown}");
-        let entry = Entry { seq: 1, author: Author::Customer, text: "secret".into(), at: 0, client_id: None, attachment: None };
+        let entry = Entry {
+            seq: 1,
+            author: Author::Customer,
+            text: "secret".into(),
+            at: 0,
+            client_id: None,
+            attachment: None,
+        };
         assert!(!format!("{entry:?}").contains("secret"));
     }
 
