@@ -6,6 +6,7 @@
 
 mod demo;
 mod dist;
+mod postgres;
 mod prereq;
 mod process;
 mod relay;

@@ -84,6 +84,40 @@ fn missing_packages(is_file: impl Fn(&str) -> bool, has_node: bool) -> Vec<&'sta
     packages
 }
 
+/// The Debian package with `initdb`, `pg_ctl` and `pg_isready`.
+const POSTGRES_PACKAGE: &str = "postgresql";
+
+/// The folder with PostgreSQL's server binaries, installing Debian's `postgresql` when it is
+/// missing and we are root; otherwise fails with a message naming the package.
+pub fn ensure_postgres() -> anyhow::Result<std::path::PathBuf> {
+    if let Some(bin_dir) = crate::postgres::find_bin_dir() {
+        return Ok(bin_dir);
+    }
+    if !is_root() || !process::succeeds(Command::new("apt-get").arg("--version")) {
+        bail!(
+            "PostgreSQL (initdb) is missing: install the Debian package with \
+             `sudo apt-get install {POSTGRES_PACKAGE}` (or your system's PostgreSQL server with \
+             initdb, pg_ctl and pg_isready on PATH), then run this again"
+        );
+    }
+    process::run(
+        Command::new("apt-get")
+            .arg("update")
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )?;
+    process::run(
+        Command::new("apt-get")
+            .args(["install", "-y", POSTGRES_PACKAGE])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )?;
+    crate::postgres::find_bin_dir().with_context(|| {
+        format!(
+            "installed `{POSTGRES_PACKAGE}` but found no initdb under {}",
+            crate::postgres::DEBIAN_DIR
+        )
+    })
+}
+
 /// Runs `npm ci` in `e2e/` when its `node_modules` is missing or older than the lockfile.
 pub fn ensure_node_modules(ws: &Workspace) -> anyhow::Result<()> {
     let e2e = ws.path("e2e");
@@ -127,7 +161,8 @@ pub fn ensure_python_packages(ws: &Workspace) -> anyhow::Result<()> {
     .context("installing Python requirements (Pillow): run `python3 -m pip install -r ../shared/bench/files/requirements.txt`")
 }
 
-fn is_root() -> bool {
+/// Whether we run as root (then apt-get may install, and PostgreSQL runs as `postgres`).
+pub fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()

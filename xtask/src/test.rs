@@ -1,9 +1,10 @@
 //! `cargo xtask test`: every test there is, in order, with a summary at the end.
 //!
 //! 1. native unit and integration tests (`cargo test --workspace`);
-//! 2. wasm tests in headless Chromium (wasm-bindgen's runner from `crates/wasm-tools`);
-//! 3. `dist`;
-//! 4. end-to-end tests (`node --test e2e/`, playwright-core) against a running relay.
+//! 2. the relay's tests again against a real PostgreSQL (started here, stopped afterwards);
+//! 3. wasm tests in headless Chromium (wasm-bindgen's runner from `crates/wasm-tools`);
+//! 4. `dist`;
+//! 5. end-to-end tests (`node --test e2e/`, playwright-core) against a running relay.
 //!
 //! A failing step does not stop the later ones, except that the end-to-end tests need `dist`.
 
@@ -13,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 
+use crate::postgres::Postgres;
 use crate::relay::Relay;
 use crate::workspace::{
     CONSOLE_DIR, CONSOLE_PACKAGE, PANE_PACKAGE, TOOLS_PACKAGE, WASM_TARGET, Workspace,
@@ -37,6 +39,9 @@ pub fn run(ws: &Workspace) -> anyhow::Result<ExitCode> {
     let mut steps = Vec::new();
     if run_step(&mut steps, "prerequisites", || prerequisites(ws)) {
         run_step(&mut steps, "native tests", || native_tests(ws));
+        run_step(&mut steps, "relay tests on PostgreSQL", || {
+            relay_tests_on_postgres(ws)
+        });
         run_step(&mut steps, "wasm tests (headless Chromium)", || {
             wasm_tests(ws)
         });
@@ -122,6 +127,23 @@ const NATIVE_TEST_ARGS: &[&str] = &[
 
 fn native_tests(ws: &Workspace) -> anyhow::Result<()> {
     process::run(ws.cargo().args(NATIVE_TEST_ARGS))
+}
+
+/// The relay's integration tests once more, each in its own database on a fresh PostgreSQL
+/// server (`CHATWARD_TEST_POSTGRES`). Fails, never skips, without PostgreSQL: CI tests both
+/// backends.
+fn relay_tests_on_postgres(ws: &Workspace) -> anyhow::Result<()> {
+    let bin_dir = prereq::ensure_postgres()?;
+    let server = Postgres::start(&bin_dir, &ws.target_dir.join("postgres"))?;
+    let result = process::run(
+        ws.cargo()
+            .args(NATIVE_TEST_ARGS)
+            .args(["--test", "relay"])
+            .env("CHATWARD_TEST_POSTGRES", &server.url),
+    );
+    // Stops the server whether or not the tests passed.
+    drop(server);
+    result
 }
 
 fn wasm_tests(ws: &Workspace) -> anyhow::Result<()> {
