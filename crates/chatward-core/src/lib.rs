@@ -14,10 +14,16 @@ pub use upload::{
 };
 mod detect;
 mod policy;
+mod transcript;
 
 pub use policy::{Action, Judged, Policy, PolicyError, Verdict, mask};
 
 pub use detect::{
     CardNetwork, Category, Confidence, Finding, OffsetMap, Offsets, ScanOptions, Scanner, checks,
     scan,
+};
+
+pub use transcript::{
+    TRANSCRIPT_FORMAT, Transcript, TranscriptEntry, TranscriptError, TranscriptHeader, render_html,
+    render_text, verify,
 };

@@ -19,6 +19,7 @@ mod auth;
 mod enforce;
 mod error;
 mod http;
+mod transcript;
 mod uploads;
 pub mod ws;
 
@@ -54,6 +55,11 @@ pub fn app(state: AppState) -> Router {
         .route("/api/operator/login", post(http::login))
         .route("/api/operator/logout", post(http::logout))
         .route("/api/operator/me", get(http::me))
+        .route("/api/transcript", get(transcript::customer))
+        .route(
+            "/api/conversations/{id}/transcript",
+            get(transcript::operator),
+        )
         .layer(RequestBodyLimitLayer::new(API_BODY_LIMIT))
         // Added after the API's body limit: uploads read their body against the shop's own.
         .route("/api/upload", post(uploads::upload))

@@ -27,6 +27,9 @@ enum Command {
     /// Manage operator accounts.
     #[command(subcommand)]
     Operator(cli::operator::OperatorCommand),
+    /// Work with downloaded transcripts.
+    #[command(subcommand)]
+    Transcript(cli::transcript::TranscriptCommand),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => cli::scan::run(args),
         Command::Check(args) => cli::check::run(args),
         Command::Operator(command) => cli::operator::run(command),
+        Command::Transcript(command) => cli::transcript::run(command),
     };
     match result {
         Ok(code) => code,

@@ -361,6 +361,18 @@ impl Store {
         row.map(|row| read_consent(&row)).transpose()
     }
 
+    /// Every consent of a conversation, oldest first (for transcripts).
+    pub async fn consents(&self, conversation: &str) -> Result<Vec<ConsentRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT statement_version, statement_hash, accepted_at, widget_version FROM consents \
+             WHERE conversation_id = $1 ORDER BY accepted_at, statement_version",
+        )
+        .bind(conversation)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(read_consent).collect()
+    }
+
     /// Conversations of the given shops that have a consent, newest first, for the console.
     pub async fn conversations(&self, limit: i64) -> Result<Vec<ConversationSummary>, StoreError> {
         let rows = sqlx::query(concat!(

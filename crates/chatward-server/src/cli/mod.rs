@@ -4,3 +4,4 @@ pub mod check;
 pub mod operator;
 pub mod scan;
 pub mod serve;
+pub mod transcript;
