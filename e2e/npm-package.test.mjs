@@ -15,7 +15,7 @@ import { launchBrowser, relayUrl } from './harness.mjs';
 
 const run = promisify(execFile);
 const here = fileURLToPath(new URL('.', import.meta.url));
-const distDir = join(here, '..', 'dist');
+const distDir = process.env.CHATWARD_DIST_DIR || join(here, '..', 'dist');
 const viteBin = join(here, 'node_modules', 'vite', 'bin', 'vite.js');
 const tscBin = join(here, 'node_modules', 'typescript', 'bin', 'tsc');
 

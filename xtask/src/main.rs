@@ -1,4 +1,4 @@
-//! `cargo xtask`: build automation for Chatward (`dist`, `demo`, `test`).
+//! `cargo xtask`: build automation for Chatward (`dist`, `demo`, `test`, `e2e`).
 //!
 //! Everything here runs with plain `cargo`, `rustup`, `apt-get`, `npm` and `pip`: the wasm
 //! bindings generator and test runner are compiled from crates.io (`crates/wasm-tools`), so
@@ -24,7 +24,10 @@ usage: cargo xtask <command>
 commands:
   dist   build the release wasm, bindings, loader and CSS into dist/ and print their sizes
   demo   build everything and run the relay with the demo shop on 127.0.0.1 (Ctrl-C stops it)
-  test   install what is missing, then run native, browser (wasm) and end-to-end tests";
+  test   install what is missing, then run native, browser (wasm) and end-to-end tests
+  e2e [FILE...]
+         only the end-to-end tests (all, or the given e2e/*.test.mjs files) against a relay
+         serving the current dist/ (run `cargo xtask dist` first)";
 
 fn main() -> ExitCode {
     let command = std::env::args().nth(1);
@@ -36,6 +39,10 @@ fn main() -> ExitCode {
         "dist" => dist::run(&ws).map(|_| ExitCode::SUCCESS),
         "demo" => demo::run(&ws),
         "test" => test::run(&ws),
+        "e2e" => {
+            let files: Vec<String> = std::env::args().skip(2).collect();
+            test::end_to_end_tests(&ws, &files).map(|()| ExitCode::SUCCESS)
+        }
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

@@ -46,7 +46,7 @@ pub fn run(ws: &Workspace) -> anyhow::Result<ExitCode> {
             wasm_tests(ws)
         });
         if run_step(&mut steps, "dist", || dist::run(ws).map(drop)) {
-            run_step(&mut steps, "end-to-end tests", || end_to_end_tests(ws));
+            run_step(&mut steps, "end-to-end tests", || end_to_end_tests(ws, &[]));
         } else {
             steps.push(Step {
                 name: "end-to-end tests",
@@ -193,7 +193,8 @@ fn console_has_wasm_tests(ws: &Workspace) -> bool {
     false
 }
 
-fn end_to_end_tests(ws: &Workspace) -> anyhow::Result<()> {
+/// Runs the end-to-end tests (all of `e2e/`, or only `files`) against a relay serving `dist/`.
+pub fn end_to_end_tests(ws: &Workspace, files: &[String]) -> anyhow::Result<()> {
     // The relay binary exactly as the native tests built it: `cargo build -p chatward-server`
     // resolves features without the dev-dependencies and would rebuild much of the tree.
     process::run(ws.cargo().args(NATIVE_TEST_ARGS).arg("--no-run"))?;
@@ -223,10 +224,16 @@ fn end_to_end_tests(ws: &Workspace) -> anyhow::Result<()> {
     let relay = Relay::start(command, "relay | ")?;
     let result = process::run(
         Command::new("node")
-            .args(["--test", "e2e/"])
+            .arg("--test")
+            .args(if files.is_empty() {
+                vec!["e2e/".to_owned()]
+            } else {
+                files.to_vec()
+            })
             .current_dir(&ws.root)
             .env("CHATWARD_RELAY_URL", &relay.listeners.relay_url)
             .env("CHATWARD_SHOP_URL", &relay.listeners.shop_url)
+            .env("CHATWARD_DIST_DIR", ws.dist_dir())
             .env("CHATWARD_OPERATOR_USER", "demo")
             .env("CHATWARD_OPERATOR_PASSWORD", "demo"),
     );

@@ -73,9 +73,12 @@ impl Workspace {
         self.root.join(relative)
     }
 
-    /// The `dist/` folder the relay serves.
+    /// The `dist/` folder the relay serves; `CHATWARD_DIST_DIR` puts it elsewhere (so that
+    /// several builds of one checkout do not overwrite each other's).
     pub fn dist_dir(&self) -> PathBuf {
-        self.root.join("dist")
+        std::env::var_os("CHATWARD_DIST_DIR")
+            .filter(|dir| !dir.is_empty())
+            .map_or_else(|| self.root.join("dist"), PathBuf::from)
     }
 
     /// Whether the operator console crate exists yet.
