@@ -200,6 +200,13 @@ pub enum CustomerEvent {
     Read { seq: u64 },
     /// Something went wrong; `message` is meant for the customer.
     Error { code: ErrorCode, message: String },
+    /// The conversation was closed, by the shop's operator (`by: operator`). The customer
+    /// may still write: a new message reopens it.
+    Closed { by: Author },
+    /// The conversation was deleted (at the customer's request or by an operator): its
+    /// entries and pictures are gone. The pane forgets its session (conversation and token)
+    /// and tells the customer; the relay closes the connection after this frame.
+    Deleted,
 }
 
 /// Machine-readable error kinds carried by `error` frames.
@@ -243,6 +250,9 @@ pub enum OperatorFrame {
         conversation: String,
         seq: u64,
     },
+    /// Close a conversation: the customer is told, the console lists it as closed. The
+    /// customer's next message reopens it.
+    Close { conversation: String },
 }
 
 /// A conversation as listed in the console.
@@ -255,6 +265,9 @@ pub struct ConversationSummary {
     pub unread: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent: Option<ConsentRecord>,
+    /// An operator closed the conversation and the customer has not written since.
+    #[serde(default)]
+    pub closed: bool,
 }
 
 /// A frame the relay sends to an operator's console.
@@ -291,6 +304,8 @@ pub enum OperatorEvent {
         code: ErrorCode,
         message: String,
     },
+    /// The conversation was deleted; consoles drop it from their list.
+    Removed { conversation: String },
 }
 
 #[cfg(test)]
@@ -330,6 +345,54 @@ mod tests {
             attachment: None,
         };
         assert!(!format!("{entry:?}").contains("secret"));
+    }
+
+    #[test]
+    fn close_delete_and_remove_frames_round_trip() {
+        let close = OperatorFrame::Close {
+            conversation: "k1".into(),
+        };
+        let json = serde_json::to_string(&close).unwrap();
+        assert_eq!(json, r#"{"type":"close","conversation":"k1"}"#);
+        assert_eq!(serde_json::from_str::<OperatorFrame>(&json).unwrap(), close);
+
+        let closed = CustomerEvent::Closed {
+            by: Author::Operator,
+        };
+        let json = serde_json::to_string(&closed).unwrap();
+        assert_eq!(json, r#"{"type":"closed","by":"operator"}"#);
+        assert_eq!(serde_json::from_str::<CustomerEvent>(&json).unwrap(), closed);
+
+        let json = serde_json::to_string(&CustomerEvent::Deleted).unwrap();
+        assert_eq!(json, r#"{"type":"deleted"}"#);
+        assert_eq!(
+            serde_json::from_str::<CustomerEvent>(&json).unwrap(),
+            CustomerEvent::Deleted
+        );
+
+        let removed = OperatorEvent::Removed {
+            conversation: "k1".into(),
+        };
+        let json = serde_json::to_string(&removed).unwrap();
+        assert_eq!(json, r#"{"type":"removed","conversation":"k1"}"#);
+        assert_eq!(serde_json::from_str::<OperatorEvent>(&json).unwrap(), removed);
+    }
+
+    #[test]
+    fn summaries_without_closed_read_as_open() {
+        let json = r#"{"id":"k1","shop":"default","started_at":5,"last_seq":2,"unread":1}"#;
+        let summary: ConversationSummary = serde_json::from_str(json).unwrap();
+        assert!(!summary.closed);
+        let closed = ConversationSummary {
+            closed: true,
+            ..summary
+        };
+        let json = serde_json::to_string(&closed).unwrap();
+        assert!(json.contains(r#""closed":true"#), "{json}");
+        assert_eq!(
+            serde_json::from_str::<ConversationSummary>(&json).unwrap(),
+            closed
+        );
     }
 
     #[test]

@@ -667,6 +667,7 @@ fn read_summary(row: &AnyRow) -> Result<ConversationSummary, StoreError> {
         last_seq: to_seq(row.try_get("last_seq")?)?,
         unread: to_seq(row.try_get("unread")?)?,
         consent: Some(read_consent(row)?),
+        closed: false,
     })
 }
 

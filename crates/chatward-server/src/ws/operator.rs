@@ -156,6 +156,7 @@ impl Session {
                 Ok(Vec::new())
             }
             OperatorFrame::Read { conversation, seq } => self.read(conversation, seq).await,
+            OperatorFrame::Close { conversation } => self.close(&conversation).await,
         };
         result.unwrap_or_else(|error| {
             tracing::error!(%error, session_id = self.session_id, "operator frame failed");
@@ -243,6 +244,19 @@ impl Session {
             client_id,
             seq,
         }])
+    }
+
+    async fn close(&self, conversation: &str) -> Result<Vec<OperatorEvent>, StoreError> {
+        if self.state.store.conversation(conversation).await?.is_none() {
+            return Ok(vec![unknown_conversation()]);
+        }
+        self.state.hub.to_customer(
+            conversation,
+            CustomerEvent::Closed {
+                by: Author::Operator,
+            },
+        );
+        Ok(Vec::new())
     }
 
     async fn read(&self, conversation: String, seq: u64) -> Result<Vec<OperatorEvent>, StoreError> {
