@@ -8,6 +8,9 @@
 pub mod protocol;
 mod upload;
 
+mod ask;
+pub use ask::requested;
+
 pub use upload::{
     CleanImage, DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, ImageFormat, Refusal, RefusalReason,
     Removed, UploadLimits, check_upload,

@@ -268,6 +268,11 @@ pub struct ConversationSummary {
     /// An operator closed the conversation and the customer has not written since.
     #[serde(default)]
     pub closed: bool,
+    /// The policy of the conversation's shop, so the console can nudge an operator who asks
+    /// for data it blocks or masks. Sent in the `conversations` list; `None` in updates
+    /// means "as before".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<crate::Policy>,
 }
 
 /// A frame the relay sends to an operator's console.

@@ -26,10 +26,10 @@ macro_rules! summary_select {
         "SELECT c.id, c.shop, c.started_at, c.last_seq, \
          (SELECT COUNT(*) FROM entries e WHERE e.conversation_id = c.id \
           AND e.author = 'customer' AND e.seq > c.operator_read_seq) AS unread, \
-         k.statement_version, k.statement_hash, k.accepted_at, k.widget_version \
+         k.statement_version, k.statement_hash, k.accepted_at, k.widget_version, c.closed_at \
          FROM conversations c JOIN consents k ON k.conversation_id = c.id \
          AND k.accepted_at = (SELECT MAX(k2.accepted_at) FROM consents k2 \
-         WHERE k2.conversation_id = c.id) WHERE 1 = 1"
+         WHERE k2.conversation_id = c.id) WHERE c.deleted_at IS NULL"
     };
 }
 
@@ -58,6 +58,8 @@ pub enum StoreError {
     /// A row held a value this version cannot read (for example an unknown author).
     Corrupt(&'static str),
 }
+    /// The conversation does not exist (any more): it was deleted while in use.
+    Gone,
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -72,6 +74,7 @@ impl fmt::Display for StoreError {
             Self::Query(error) => write!(f, "database query failed: {error}"),
             Self::Corrupt(what) => write!(f, "unreadable value in the database: {what}"),
         }
+            Self::Gone => write!(f, "the conversation was deleted"),
     }
 }
 
@@ -116,6 +119,8 @@ pub struct ConversationRow {
     /// The highest `seq` handed out.
     pub last_seq: u64,
 }
+    /// Whether an operator closed it (and the customer has not written since).
+    pub is_closed: bool,
 
 /// The result of appending a message: the stored entry, and whether it was new or a resend.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,10 +150,40 @@ pub struct Retired {
     /// How many conversations went.
     pub conversations: u64,
     /// The upload-folder file names of their pictures, for the caller to delete.
+    /// Their ids, to tell connected clients.
+    pub ids: Vec<String>,
     pub files: Vec<String>,
 }
 
 /// The relay's database.
+/// What [`Store::close`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closing {
+    /// The conversation was open and is closed now.
+    Closed,
+    /// It was closed before; nothing changed.
+    AlreadyClosed,
+    /// No such conversation (or it was deleted).
+    Unknown,
+}
+
+/// How [`Store::erase`] treats what a conversation leaves behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Erasure {
+    /// Deleted on request at `at`: entries, pictures and the token go; the row stays,
+    /// marked deleted, with its consents: the record that the privacy gate was passed.
+    Requested {
+        /// When it was deleted.
+        at: Millis,
+    },
+    /// Retention: everything goes, consents and row included, provided nothing was written
+    /// since `quiet_since` and it started before then.
+    Expired {
+        /// The retention cutoff.
+        quiet_since: Millis,
+    },
+}
+
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
@@ -292,10 +327,11 @@ impl Store {
 
     // ---- conversations and consent -----------------------------------------------------
 
-    /// A conversation's header, if it exists.
+    /// A conversation's header, if it exists and was not deleted.
     pub async fn conversation(&self, id: &str) -> Result<Option<ConversationRow>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, shop, token_hash, started_at, last_seq FROM conversations WHERE id = $1",
+            "SELECT id, shop, token_hash, started_at, last_seq, closed_at FROM conversations \
+             WHERE id = $1 AND deleted_at IS NULL",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -308,6 +344,7 @@ impl Store {
                 started_at: row.try_get("started_at")?,
                 last_seq: to_seq(row.try_get("last_seq")?)?,
             })
+                is_closed: row.try_get::<Option<i64>, _>("closed_at")?.is_some(),
         })
         .transpose()
     }
@@ -407,55 +444,124 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes the shop's conversations (with their consents, entries and attachment rows)
-    /// that saw nothing new since `cutoff`; returns how many went and the file names of
-    /// their pictures, which the caller must delete from the upload folder. Retention: the
-    /// shop keeps chats only as long as its statement says.
-    pub async fn delete_inactive(&self, shop: &str, cutoff: Millis) -> Result<Retired, StoreError> {
+    /// Marks a conversation closed by an operator at `at`. A customer's next entry reopens
+    /// it (see `append`).
+    pub async fn close(&self, id: &str, at: Millis) -> Result<Closing, StoreError> {
+        let closed = sqlx::query(
+            "UPDATE conversations SET closed_at = $2 \
+             WHERE id = $1 AND deleted_at IS NULL AND closed_at IS NULL",
+        )
+        .bind(id)
+        .bind(at)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(if closed > 0 {
+            Closing::Closed
+        } else if self.conversation(id).await?.is_some() {
+            Closing::AlreadyClosed
+        } else {
+            Closing::Unknown
+        })
+    }
+
+    /// Erases one conversation as `erasure` says, in one transaction: its entries and
+    /// attachment rows always, its consents and row only when expired. Returns the
+    /// upload-folder file names of its pictures, which the caller must delete, or `None`
+    /// when there was nothing to erase (unknown, already deleted, or no longer quiet).
+    pub async fn erase(
+        &self,
+        id: &str,
+        erasure: Erasure,
+    ) -> Result<Option<Vec<String>>, StoreError> {
         let mut tx = self.pool.begin().await?;
         let files = sqlx::query(
-            "DELETE FROM attachments WHERE conversation_id IN (SELECT id FROM conversations c \
-             WHERE c.shop = $1 AND c.started_at < $2 AND NOT EXISTS (SELECT 1 FROM entries e \
-             WHERE e.conversation_id = c.id AND e.at >= $2)) RETURNING file_name",
+        // The row first: that takes the write lock (SQLite) or the row lock (PostgreSQL), so
+        // an append racing with the deletion either committed before, and is erased too (or,
+        // for retention, keeps the conversation), or finds it deleted afterwards. The token
+        // goes at once, so no customer session can be resumed with it.
+        let found = match erasure {
+            Erasure::Requested { at } => sqlx::query(
+                "UPDATE conversations SET deleted_at = $2, closed_at = NULL, token_hash = '' \
+                 WHERE id = $1 AND deleted_at IS NULL",
+            )
+            .bind(id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+            Erasure::Expired { quiet_since } => sqlx::query(
+                "UPDATE conversations SET token_hash = '' WHERE id = $1 AND started_at < $2 \
+                 AND NOT EXISTS (SELECT 1 FROM entries e \
+                 WHERE e.conversation_id = conversations.id AND e.at >= $2)",
+            )
+            .bind(id)
+            .bind(quiet_since)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+        };
+        if found == 0 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+            "DELETE FROM attachments WHERE conversation_id = $1 RETURNING file_name",
         )
-        .bind(shop)
-        .bind(cutoff)
+        .bind(id)
         .fetch_all(&mut *tx)
         .await?
         .iter()
         .map(|row| row.try_get("file_name"))
         .collect::<Result<Vec<String>, _>>()?;
-        // Children first, so this does not depend on the database enforcing `ON DELETE
-        // CASCADE` (SQLite only does with foreign keys switched on).
-        for table in [
-            "DELETE FROM entries WHERE conversation_id IN (SELECT id FROM conversations c \
-             WHERE c.shop = $1 AND c.started_at < $2 AND NOT EXISTS (SELECT 1 FROM entries e \
-             WHERE e.conversation_id = c.id AND e.at >= $2))",
-            "DELETE FROM consents WHERE conversation_id IN (SELECT id FROM conversations c \
-             WHERE c.shop = $1 AND c.started_at < $2 AND NOT EXISTS (SELECT 1 FROM entries e \
-             WHERE e.conversation_id = c.id AND e.at >= $2))",
-        ] {
-            sqlx::query(table)
-                .bind(shop)
-                .bind(cutoff)
+        // Children before parents, so this does not depend on the database enforcing `ON
+        // DELETE CASCADE` (SQLite only does with foreign keys switched on).
+        sqlx::query("DELETE FROM entries WHERE conversation_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if let Erasure::Expired { .. } = erasure {
+            sqlx::query("DELETE FROM consents WHERE conversation_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM conversations WHERE id = $1")
+                .bind(id)
                 .execute(&mut *tx)
                 .await?;
         }
-        // Their entries are gone now, so "no recent entry" holds for exactly the same rows.
-        let deleted = sqlx::query(
-            "DELETE FROM conversations WHERE shop = $1 AND started_at < $2 \
-             AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.conversation_id = conversations.id)",
+        tx.commit().await?;
+        Ok(Some(files))
+    }
+
+    /// Deletes the shop's conversations (with their consents, entries and attachment rows)
+    /// that saw nothing new since `cutoff`, each by [`Store::erase`]; returns which went and
+    /// the file names of their pictures, which the caller must delete from the upload
+    /// folder. Retention: the shop keeps chats only as long as its statement says.
+    pub async fn delete_inactive(&self, shop: &str, cutoff: Millis) -> Result<Retired, StoreError> {
+        let quiet = sqlx::query(
+            "SELECT id FROM conversations c WHERE c.shop = $1 AND c.started_at < $2 \
+             AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.conversation_id = c.id \
+             AND e.at >= $2)",
         )
         .bind(shop)
         .bind(cutoff)
-        .execute(&mut *tx)
+        .fetch_all(&self.pool)
         .await?
-        .rows_affected();
-        tx.commit().await?;
-        Ok(Retired {
-            conversations: deleted,
-            files,
-        })
+        .iter()
+        .map(|row| row.try_get("id"))
+        .collect::<Result<Vec<String>, _>>()?;
+        let mut retired = Retired::default();
+        for id in quiet {
+            let erasure = Erasure::Expired {
+                quiet_since: cutoff,
+            };
+            if let Some(files) = self.erase(&id, erasure).await? {
+                retired.conversations += 1;
+                retired.ids.push(id);
+                retired.files.extend(files);
+            }
+        }
+        Ok(retired)
     }
 
     // ---- entries -----------------------------------------------------------------------
@@ -470,7 +576,7 @@ impl Store {
         client_id: Option<&str>,
         now: Millis,
     ) -> Result<Appended, StoreError> {
-        self.append(conversation, author, text, client_id, None, now)
+        self.append(conversation, author, text, client_id, None, &[], now)
             .await
     }
 
@@ -510,12 +616,17 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         // Bumping the counter first takes the write lock (SQLite) or the row lock
         // (PostgreSQL), so concurrent appends to one conversation queue up and seq stays
-        // gapless.
+        // gapless. A customer's entry reopens a closed conversation in the same statement.
+        // A deleted conversation takes nothing more.
         let seq: i64 = sqlx::query(
-            "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq",
+            "UPDATE conversations SET last_seq = last_seq + 1, \
+             closed_at = CASE WHEN $2 = 'customer' THEN NULL ELSE closed_at END \
+             WHERE id = $1 AND deleted_at IS NULL RETURNING last_seq",
         )
         .bind(conversation)
-        .fetch_one(&mut *tx)
+            &[],
+        .bind(author_name(author))
+        .fetch_optional(&mut *tx)
         .await?
         .try_get("last_seq")?;
         let inserted = sqlx::query(
@@ -542,6 +653,7 @@ impl Store {
                     .bind(seq)
                     .bind(&attachment.mime)
                     .bind(i64::from(attachment.width))
+        .ok_or(StoreError::Gone)?
                     .bind(i64::from(attachment.height))
                     .bind(i64::try_from(attachment.size).unwrap_or(i64::MAX))
                     .bind(file_name)
@@ -667,7 +779,8 @@ fn read_summary(row: &AnyRow) -> Result<ConversationSummary, StoreError> {
         last_seq: to_seq(row.try_get("last_seq")?)?,
         unread: to_seq(row.try_get("unread")?)?,
         consent: Some(read_consent(row)?),
-        closed: false,
+        closed: row.try_get::<Option<i64>, _>("closed_at")?.is_some(),
+        policy: None,
     })
 }
 

@@ -85,9 +85,12 @@ where
 }
 
 async fn conversations(state: &AppState) -> Result<OperatorEvent, StoreError> {
-    Ok(OperatorEvent::Conversations {
-        conversations: state.store.conversations(LIST_LIMIT).await?,
-    })
+    let mut conversations = state.store.conversations(LIST_LIMIT).await?;
+    // The console nudges operators by the shop's policy ("ask only for what you need").
+    for summary in &mut conversations {
+        summary.policy = state.shop(&summary.shop).map(|shop| shop.policy.clone());
+    }
+    Ok(OperatorEvent::Conversations { conversations })
 }
 
 async fn write_loop<W>(
