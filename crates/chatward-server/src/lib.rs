@@ -15,6 +15,7 @@ pub mod config;
 pub mod state;
 pub mod store;
 
+mod assets;
 mod auth;
 mod enforce;
 mod error;
@@ -23,15 +24,11 @@ mod transcript;
 mod uploads;
 pub mod ws;
 
-use std::path::Path;
-
 use axum::Router;
 use axum::http::HeaderValue;
 use axum::http::header::{REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
 use axum::routing::{get, post};
-use tower_http::compression::{Compression, CompressionLayer};
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -48,7 +45,7 @@ const API_BODY_LIMIT: usize = 16 * 1024;
 
 /// The relay's router: WebSockets, the operator API, and the widget's static files.
 pub fn app(state: AppState) -> Router {
-    let static_files = static_service(&state.config.static_dir);
+    let static_files = assets::service(&state.config.static_dir);
     Router::new()
         .route("/ws/customer", get(ws::customer_upgrade))
         .route("/ws/operator", get(ws::operator_upgrade))
@@ -84,12 +81,4 @@ pub fn app(state: AppState) -> Router {
             }),
         )
         .with_state(state)
-}
-
-/// The built widget (`dist/`), compressed when the browser accepts it. `.wasm` is served as
-/// `application/wasm` by the MIME table.
-fn static_service(dir: &Path) -> Compression<ServeDir> {
-    tower::ServiceBuilder::new()
-        .layer(CompressionLayer::new())
-        .service(ServeDir::new(dir).append_index_html_on_directories(true))
 }
