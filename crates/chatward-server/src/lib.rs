@@ -17,6 +17,7 @@ pub mod store;
 
 mod assets;
 mod auth;
+mod deletion;
 mod enforce;
 mod error;
 mod http;
@@ -27,7 +28,7 @@ pub mod ws;
 use axum::Router;
 use axum::http::HeaderValue;
 use axum::http::header::{REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -38,7 +39,7 @@ pub use crate::error::AppError;
 pub use crate::http::demo_shop_app;
 pub use crate::state::AppState;
 pub use crate::store::{OperatorAccount, Retired, Store, StoreError, StoredAttachment};
-pub use crate::uploads::delete_inactive;
+pub use crate::deletion::delete_inactive;
 
 /// Largest HTTP request body the API accepts (login JSON); uploads get their own limit.
 const API_BODY_LIMIT: usize = 16 * 1024;
@@ -57,6 +58,8 @@ pub fn app(state: AppState) -> Router {
             "/api/conversations/{id}/transcript",
             get(transcript::operator),
         )
+        .route("/api/conversation", delete(deletion::customer))
+        .route("/api/conversations/{id}", delete(deletion::operator))
         .layer(RequestBodyLimitLayer::new(API_BODY_LIMIT))
         // Added after the API's body limit: uploads read their body against the shop's own.
         .route("/api/upload", post(uploads::upload))

@@ -27,7 +27,7 @@ use crate::auth::{self, SESSION_COOKIE, random_hex, sha256_hex};
 use crate::error::AppError;
 use crate::http::logged_in_operator;
 use crate::state::{AppState, now_millis};
-use crate::store::{Appended, StoreError};
+use crate::store::Appended;
 use crate::ws::customer::is_current;
 use crate::ws::is_valid_client_id;
 
@@ -239,7 +239,7 @@ async fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), AppError
 }
 
 /// Deletes `dir/name`; a file already gone is fine, other failures are logged.
-async fn remove_file(dir: &Path, name: &str) {
+pub(crate) async fn remove_file(dir: &Path, name: &str) {
     match tokio::fs::remove_file(dir.join(name)).await {
         Ok(()) => {}
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
@@ -311,23 +311,6 @@ pub async fn attachment(
         (CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
     ];
     Ok((headers, bytes).into_response())
-}
-
-/// Retention for one shop: deletes its conversations quiet since `cutoff` and then their
-/// picture files. Returns how many conversations went.
-pub async fn delete_inactive(
-    state: &AppState,
-    shop: &str,
-    cutoff: chatward_core::protocol::Millis,
-) -> Result<u64, StoreError> {
-    let retired = state.store.delete_inactive(shop, cutoff).await?;
-    for file in &retired.files {
-        remove_file(&state.config.upload_dir, file).await;
-    }
-    if !retired.files.is_empty() {
-        tracing::info!(shop, files = retired.files.len(), "expired uploads deleted");
-    }
-    Ok(retired.conversations)
 }
 
 #[cfg(test)]

@@ -137,7 +137,7 @@ async fn retention(state: AppState) {
         ticker.tick().await;
         for shop in state.config.shops.values() {
             let cutoff = crate::state::now_millis() - i64::from(shop.retention_days) * DAY_MS;
-            match crate::uploads::delete_inactive(&state, &shop.id, cutoff).await {
+            match crate::delete_inactive(&state, &shop.id, cutoff).await {
                 Ok(0) => {}
                 Ok(deleted) => {
                     tracing::info!(shop = %shop.id, deleted, "expired conversations deleted")

@@ -153,6 +153,19 @@ where
     }
 }
 
+/// Sends a close frame (code 1000) with a short machine-readable reason; a peer that is
+/// already gone is fine.
+async fn send_close<W>(sink: &mut W, reason: &'static str)
+where
+    W: Sink<Message> + Unpin,
+{
+    let frame = axum::extract::ws::CloseFrame {
+        code: axum::extract::ws::close_code::NORMAL,
+        reason: Utf8Bytes::from_static(reason),
+    };
+    let _ = sink.send(Message::Close(Some(frame))).await;
+}
+
 /// Sends one event as a JSON text message.
 async fn send_json<W, T>(sink: &mut W, event: &T) -> Result<(), W::Error>
 where

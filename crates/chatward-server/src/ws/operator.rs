@@ -12,10 +12,13 @@ use super::{
     ping_ticker, send_json, send_ping, text_problem,
 };
 use crate::state::{AppState, OperatorBroadcast, now_millis};
-use crate::store::{OperatorAccount, StoreError};
+use crate::store::{Closing, OperatorAccount, StoreError};
 
 /// How many conversations the console gets on connect.
 const LIST_LIMIT: i64 = 200;
+
+/// The system entry written when an operator closes a conversation.
+const CLOSED_NOTICE: &str = "The shop closed this chat.";
 
 /// Runs an operator session until the socket closes, fails or idles out.
 pub async fn run<W, R, E>(state: AppState, account: OperatorAccount, mut sink: W, mut stream: R)
@@ -249,16 +252,62 @@ impl Session {
         }])
     }
 
+    /// Closes a conversation: a system entry in the log, `closed` to the customer's live
+    /// sockets, the summary (now `closed`) to every console. Closing a closed conversation
+    /// changes nothing and only answers its summary.
     async fn close(&self, conversation: &str) -> Result<Vec<OperatorEvent>, StoreError> {
-        if self.state.store.conversation(conversation).await?.is_none() {
-            return Ok(vec![unknown_conversation()]);
+        let store = &self.state.store;
+        match store.close(conversation, now_millis()).await? {
+            Closing::Unknown => return Ok(vec![unknown_conversation()]),
+            Closing::AlreadyClosed => {
+                let summary = store.summary(conversation).await?;
+                return Ok(summary
+                    .map(|summary| OperatorEvent::Conversation {
+                        conversation: summary,
+                    })
+                    .into_iter()
+                    .collect());
+            }
+            Closing::Closed => {}
         }
-        self.state.hub.to_customer(
+        tracing::info!(%conversation, session_id = self.session_id, "conversation closed");
+        let appended = store
+            .append_entry(
+                conversation,
+                Author::System,
+                CLOSED_NOTICE,
+                None,
+                now_millis(),
+            )
+            .await?;
+        let hub = &self.state.hub;
+        hub.to_customer(
+            conversation,
+            CustomerEvent::Entry {
+                entry: appended.entry.clone(),
+            },
+        );
+        hub.to_customer(
             conversation,
             CustomerEvent::Closed {
                 by: Author::Operator,
             },
         );
+        hub.to_operators(
+            None,
+            OperatorEvent::Entry {
+                conversation: conversation.to_owned(),
+                entry: appended.entry,
+            },
+        );
+        if let Some(summary) = store.summary(conversation).await? {
+            hub.to_operators(
+                None,
+                OperatorEvent::Conversation {
+                    conversation: summary,
+                },
+            );
+        }
         Ok(Vec::new())
     }
 
