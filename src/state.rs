@@ -493,6 +493,7 @@ mod tests {
             welcome("c1", Some(record("2026-11"))),
             queued.clone(),
             Action::LinkLost,
+                masked: Vec::new(),
         ]);
         assert_eq!(state.link, Link::Lost);
         assert_eq!(state.pending.len(), 1, "unsent message kept while offline");

@@ -372,6 +372,7 @@ pub fn format_utc(at: Millis) -> String {
     )
 }
 
+                        masked: Vec::new(),
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -500,6 +501,7 @@ mod tests {
         assert_eq!(
             state,
             State {
+            masked: Vec::new(),
                 session: Session::LoggedOut { error: None },
                 ..State::default()
             }

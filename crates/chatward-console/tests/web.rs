@@ -165,6 +165,7 @@ fn chatting() -> State {
         },
         Action::EntryArrived {
             conversation: "0123abcd-first".into(),
+                masked: Vec::new(),
             entry: Entry {
                 seq: 2,
                 author: Author::Operator,
@@ -176,6 +177,7 @@ fn chatting() -> State {
         },
     ])
 }
+                masked: Vec::new(),
 
 #[wasm_bindgen_test]
 async fn the_login_form_has_labelled_fields_and_submits_them() {

@@ -71,6 +71,10 @@ pub struct Entry {
     /// own upload check. Absent for plain messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment: Option<Attachment>,
+    /// What the relay masked in this entry by the shop's policy: the categories, never the
+    /// values (those are gone). Empty, and then absent from the JSON, for most entries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub masked: Vec<crate::Category>,
 }
 
 /// A stored picture attached to an entry; its bytes are served at
@@ -99,6 +103,7 @@ impl std::fmt::Debug for Entry {
             .field("at", &self.at)
             .field("client_id", &self.client_id)
             .field("attachment", &self.attachment)
+            .field("masked", &self.masked)
             .finish()
     }
 }
@@ -348,6 +353,7 @@ mod tests {
             at: 0,
             client_id: None,
             attachment: None,
+            masked: Vec::new(),
         };
         assert!(!format!("{entry:?}").contains("secret"));
     }
@@ -398,6 +404,25 @@ mod tests {
             serde_json::from_str::<ConversationSummary>(&json).unwrap(),
             closed
         );
+    }
+
+    #[test]
+    fn masked_categories_travel_by_name_and_are_absent_when_empty() {
+        let mut entry = Entry {
+            seq: 3,
+            author: Author::Customer,
+            text: "My PESEL is ●●●●●●●●●●●".into(),
+            at: 7,
+            client_id: None,
+            attachment: None,
+            masked: Vec::new(),
+        };
+        let json = serde_json::to_string(&entry).unwrap();
+        assert!(!json.contains("masked"), "{json}");
+        entry.masked = vec![crate::Category::Email, crate::Category::NationalId];
+        let json = serde_json::to_string(&entry).unwrap();
+        assert!(json.contains(r#""masked":["EMAIL","NATIONAL_ID"]"#), "{json}");
+        assert_eq!(serde_json::from_str::<Entry>(&json).unwrap(), entry);
     }
 
     #[test]

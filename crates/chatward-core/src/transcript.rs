@@ -17,6 +17,7 @@ use std::fmt::{self, Write as _};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::Category;
 use crate::protocol::{Attachment, Author, ConsentRecord, Entry, Millis, Statement};
 
 /// The transcript format this build writes and verifies.
@@ -55,9 +56,10 @@ pub struct TranscriptEntry {
     /// The picture's metadata, for picture entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment: Option<Attachment>,
-    /// What was masked in the entry, when the store recorded it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub masked: Option<String>,
+    /// What the relay masked in the entry by the shop's policy: categories, never values.
+    /// Sealed as their names joined by `,` (see the module docs); absent when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub masked: Vec<Category>,
     /// `sha256(previous hash || canonical bytes of this entry)`, lowercase hex.
     pub hash: String,
 }
@@ -71,6 +73,7 @@ impl fmt::Debug for TranscriptEntry {
             .field("at", &self.at)
             .field("text_len", &self.text.len())
             .field("attachment", &self.attachment)
+            .field("masked", &self.masked)
             .field("hash", &self.hash)
             .finish_non_exhaustive()
     }
@@ -139,7 +142,7 @@ impl Transcript {
                     at: entry.at,
                     text: entry.text.clone(),
                     attachment: entry.attachment.clone(),
-                    masked: None,
+                    masked: entry.masked.clone(),
                     hash: String::new(),
                 };
                 prev = entry_hash(&prev, &sealed);
@@ -227,7 +230,15 @@ fn entry_hash(prev: &[u8; 32], entry: &TranscriptEntry) -> [u8; 32] {
             bytes.u64(attachment.size);
         }
     }
-    bytes.optional_str(entry.masked.as_deref());
+    // Written as an optional string (absent, or the names joined by `,`), the shape this
+    // field was sealed in before it held categories, so earlier transcripts still verify.
+    if entry.masked.is_empty() {
+        bytes.flag(false);
+    } else {
+        let names: Vec<&str> = entry.masked.iter().map(|category| category.as_str()).collect();
+        bytes.flag(true);
+        bytes.str(&names.join(","));
+    }
     let mut hasher = Sha256::new();
     hasher.update(prev);
     hasher.update(&bytes.0);
@@ -305,6 +316,33 @@ fn utc(millis: Millis) -> String {
     )
 }
 
+/// A category in plain words, for people reading a transcript.
+fn plain_words(category: Category) -> &'static str {
+    match category {
+        Category::Email => "e-mail address",
+        Category::Phone => "phone number",
+        Category::CreditCard => "card number",
+        Category::CardCvv => "card security code",
+        Category::CardExpiry => "card expiry date",
+        Category::Iban => "bank account number (IBAN)",
+        Category::UsSsn => "Social Security number",
+        Category::NationalId => "national ID or tax number",
+        Category::Passport => "passport number",
+        Category::IpAddress => "IP address",
+        Category::DateOfBirth => "date of birth",
+        Category::StreetAddress => "street address",
+        Category::Password => "password",
+        Category::PersonName => "name",
+        Category::Age => "age",
+    }
+}
+
+/// `e-mail address, national ID or tax number`.
+fn masked_words(masked: &[Category]) -> String {
+    let words: Vec<&str> = masked.iter().map(|category| plain_words(*category)).collect();
+    words.join(", ")
+}
+
 fn attachment_line(attachment: &Attachment) -> String {
     format!(
         "[picture {} {}x{}, {} bytes, id {}]",
@@ -345,8 +383,8 @@ pub fn render_text(transcript: &Transcript) -> String {
         if let Some(attachment) = &entry.attachment {
             let _ = writeln!(out, "{}", attachment_line(attachment));
         }
-        if let Some(masked) = &entry.masked {
-            let _ = writeln!(out, "(masked: {masked})");
+        if !entry.masked.is_empty() {
+            let _ = writeln!(out, "(masked: {})", masked_words(&entry.masked));
         }
         let _ = writeln!(out, "hash {}", entry.hash);
     }
@@ -426,8 +464,12 @@ pub fn render_html(transcript: &Transcript) -> String {
                 escape(&attachment_line(attachment))
             );
         }
-        if let Some(masked) = &entry.masked {
-            let _ = write!(out, "<div class=\"meta\">masked: {}</div>", escape(masked));
+        if !entry.masked.is_empty() {
+            let _ = write!(
+                out,
+                "<div class=\"meta\">masked: {}</div>",
+                escape(&masked_words(&entry.masked))
+            );
         }
         let _ = write!(
             out,
@@ -447,6 +489,13 @@ pub fn render_html(transcript: &Transcript) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `sample()`'s hashes, computed by an independent (Python) implementation of the
+    /// format as the module docs and `docs/protocol.md` describe it.
+    const PINNED_HEADER_HASH: &str =
+        "6bd6aff876276448b36b58c8583eaeb512c9a1e1618e642963cbbe270ae0e44b";
+    const PINNED_LAST_HASH: &str =
+        "eda03787c82c414769a616669518c7b12cfee8a36fd6ec2c52e0a49efe8c3600";
 
     fn sample() -> Transcript {
         let header = TranscriptHeader {
@@ -468,6 +517,7 @@ mod tests {
             at: 1_764_000_000_000 + i64::try_from(seq).unwrap() * 1000,
             client_id: None,
             attachment: None,
+            masked: Vec::new(),
         };
         Transcript::seal(
             header,
@@ -538,6 +588,58 @@ mod tests {
             verify(&transcript),
             Err(TranscriptError::UnsupportedFormat(2))
         );
+    }
+
+    #[test]
+    fn masked_categories_are_sealed_and_shown_in_plain_words() {
+        let mut transcript = sample();
+        let mut entries: Vec<Entry> = Vec::new();
+        for sealed in &transcript.entries {
+            entries.push(Entry {
+                seq: sealed.seq,
+                author: sealed.author,
+                text: sealed.text.clone(),
+                at: sealed.at,
+                client_id: None,
+                attachment: None,
+                masked: Vec::new(),
+            });
+        }
+        entries[0].text = "My PESEL is ●●●●●●●●●●●".into();
+        entries[0].masked = vec![Category::Email, Category::NationalId];
+        transcript = Transcript::seal(transcript.header, &entries);
+        assert_eq!(verify(&transcript), Ok(()));
+        let json = serde_json::to_string(&transcript).unwrap();
+        assert!(json.contains(r#""masked":["EMAIL","NATIONAL_ID"]"#), "{json}");
+        assert_eq!(json.matches("masked").count(), 1, "absent when empty");
+        let back: Transcript = serde_json::from_str(&json).unwrap();
+        assert_eq!(verify(&back), Ok(()));
+
+        let words = "masked: e-mail address, national ID or tax number";
+        assert!(render_text(&transcript).contains(&format!("({words})")));
+        assert!(render_html(&transcript).contains(words));
+
+        // Dropping the note, or claiming something else was masked, breaks the chain.
+        let mut dropped = transcript.clone();
+        dropped.entries[0].masked.clear();
+        assert_eq!(
+            verify(&dropped),
+            Err(TranscriptError::Entry { index: 0, seq: 1 })
+        );
+        let mut other = transcript;
+        other.entries[0].masked = vec![Category::Phone];
+        assert_eq!(
+            verify(&other),
+            Err(TranscriptError::Entry { index: 0, seq: 1 })
+        );
+    }
+
+    #[test]
+    fn the_chain_format_is_pinned() {
+        // Hashes written by format 1 must keep verifying: a change here needs a new format.
+        let transcript = sample();
+        assert_eq!(transcript.header_hash, PINNED_HEADER_HASH);
+        assert_eq!(transcript.last_hash(), PINNED_LAST_HASH);
     }
 
     #[test]

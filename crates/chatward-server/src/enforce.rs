@@ -15,7 +15,8 @@ pub enum Enforced {
     Pass {
         /// The text to store.
         text: String,
-        /// Categories that were masked, for the log.
+        /// Categories that were masked, for the log and, stored with the entry, the
+        /// transcript.
         masked: Vec<Category>,
     },
     /// Refuse the message; `reason` is shown to the customer.

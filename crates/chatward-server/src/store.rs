@@ -9,6 +9,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Once;
 
+use chatward_core::Category;
 use chatward_core::protocol::{
     Attachment, Author, ConsentRecord, ConversationSummary, Entry, Millis,
 };
@@ -37,7 +38,7 @@ macro_rules! summary_select {
 /// A macro, not a `const`, so queries can `concat!` it and stay literal SQL.
 macro_rules! entry_select {
     () => {
-        "SELECT e.seq, e.author, e.body, e.at, e.client_id, a.id AS attachment_id, a.mime, \
+        "SELECT e.seq, e.author, e.body, e.at, e.client_id, e.masked, a.id AS attachment_id, a.mime, \
          a.width, a.height, a.size FROM entries e LEFT JOIN attachments a \
          ON a.conversation_id = e.conversation_id AND a.seq = e.seq "
     };
@@ -57,9 +58,9 @@ pub enum StoreError {
     Query(sqlx::Error),
     /// A row held a value this version cannot read (for example an unknown author).
     Corrupt(&'static str),
-}
     /// The conversation does not exist (any more): it was deleted while in use.
     Gone,
+}
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -73,8 +74,8 @@ impl fmt::Display for StoreError {
             Self::Open(why) => write!(f, "cannot open the database: {why}"),
             Self::Query(error) => write!(f, "database query failed: {error}"),
             Self::Corrupt(what) => write!(f, "unreadable value in the database: {what}"),
-        }
             Self::Gone => write!(f, "the conversation was deleted"),
+        }
     }
 }
 
@@ -118,9 +119,9 @@ pub struct ConversationRow {
     pub started_at: Millis,
     /// The highest `seq` handed out.
     pub last_seq: u64,
-}
     /// Whether an operator closed it (and the customer has not written since).
     pub is_closed: bool,
+}
 
 /// The result of appending a message: the stored entry, and whether it was new or a resend.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,13 +150,12 @@ pub struct StoredAttachment {
 pub struct Retired {
     /// How many conversations went.
     pub conversations: u64,
-    /// The upload-folder file names of their pictures, for the caller to delete.
     /// Their ids, to tell connected clients.
     pub ids: Vec<String>,
+    /// The upload-folder file names of their pictures, for the caller to delete.
     pub files: Vec<String>,
 }
 
-/// The relay's database.
 /// What [`Store::close`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Closing {
@@ -184,6 +184,7 @@ pub enum Erasure {
     },
 }
 
+/// The relay's database.
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
@@ -343,8 +344,8 @@ impl Store {
                 token_hash: row.try_get("token_hash")?,
                 started_at: row.try_get("started_at")?,
                 last_seq: to_seq(row.try_get("last_seq")?)?,
-            })
                 is_closed: row.try_get::<Option<i64>, _>("closed_at")?.is_some(),
+            })
         })
         .transpose()
     }
@@ -475,7 +476,6 @@ impl Store {
         erasure: Erasure,
     ) -> Result<Option<Vec<String>>, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let files = sqlx::query(
         // The row first: that takes the write lock (SQLite) or the row lock (PostgreSQL), so
         // an append racing with the deletion either committed before, and is erased too (or,
         // for retention, keeps the conversation), or finds it deleted afterwards. The token
@@ -505,6 +505,7 @@ impl Store {
             tx.rollback().await?;
             return Ok(None);
         }
+        let files = sqlx::query(
             "DELETE FROM attachments WHERE conversation_id = $1 RETURNING file_name",
         )
         .bind(id)
@@ -580,6 +581,29 @@ impl Store {
             .await
     }
 
+    /// Appends a customer message in which the shop's policy masked `masked` (categories,
+    /// never the values: `text` is already masked). Like [`Store::append_entry`] otherwise;
+    /// the categories come back on the entry and in transcripts.
+    pub async fn append_masked_entry(
+        &self,
+        conversation: &str,
+        text: &str,
+        masked: &[Category],
+        client_id: &str,
+        now: Millis,
+    ) -> Result<Appended, StoreError> {
+        self.append(
+            conversation,
+            Author::Customer,
+            text,
+            Some(client_id),
+            None,
+            masked,
+            now,
+        )
+        .await
+    }
+
     /// Appends a customer entry carrying a picture stored as `file_name` in the upload
     /// folder. Like [`Store::append_entry`], a `client_id` stored before returns the first
     /// entry with `is_new: false` and stores nothing (the caller then deletes its file).
@@ -597,6 +621,7 @@ impl Store {
             "",
             Some(client_id),
             Some((attachment, file_name)),
+            &[],
             now,
         )
         .await
@@ -609,6 +634,7 @@ impl Store {
         text: &str,
         client_id: Option<&str>,
         attachment: Option<(&Attachment, &str)>,
+        masked: &[Category],
         now: Millis,
     ) -> Result<Appended, StoreError> {
         // A resend is rare: rather than looking for it first, let the unique index on
@@ -624,14 +650,14 @@ impl Store {
              WHERE id = $1 AND deleted_at IS NULL RETURNING last_seq",
         )
         .bind(conversation)
-            &[],
         .bind(author_name(author))
         .fetch_optional(&mut *tx)
         .await?
+        .ok_or(StoreError::Gone)?
         .try_get("last_seq")?;
         let inserted = sqlx::query(
-            "INSERT INTO entries (conversation_id, seq, author, body, at, client_id) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO entries (conversation_id, seq, author, body, at, client_id, masked) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(conversation)
         .bind(seq)
@@ -639,6 +665,7 @@ impl Store {
         .bind(text)
         .bind(now)
         .bind(client_id)
+        .bind(masked_names(masked))
         .execute(&mut *tx)
         .await;
         match inserted {
@@ -653,7 +680,6 @@ impl Store {
                     .bind(seq)
                     .bind(&attachment.mime)
                     .bind(i64::from(attachment.width))
-        .ok_or(StoreError::Gone)?
                     .bind(i64::from(attachment.height))
                     .bind(i64::try_from(attachment.size).unwrap_or(i64::MAX))
                     .bind(file_name)
@@ -668,6 +694,7 @@ impl Store {
                     at: now,
                     client_id: client_id.map(str::to_owned),
                     attachment: attachment.map(|(attachment, _)| attachment.clone()),
+                    masked: masked.to_vec(),
                 };
                 Ok(Appended {
                     entry,
@@ -793,7 +820,25 @@ fn read_entry(row: &AnyRow) -> Result<Entry, StoreError> {
         at: row.try_get("at")?,
         client_id: row.try_get("client_id")?,
         attachment: read_attachment(row)?,
+        masked: read_masked(row.try_get("masked")?)?,
     })
+}
+
+/// The `masked` column: category names joined by `,`, or NULL when nothing was masked.
+fn masked_names(masked: &[Category]) -> Option<String> {
+    if masked.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = masked.iter().map(|category| category.as_str()).collect();
+    Some(names.join(","))
+}
+
+fn read_masked(column: Option<String>) -> Result<Vec<Category>, StoreError> {
+    column
+        .iter()
+        .flat_map(|names| names.split(','))
+        .map(|name| Category::from_name(name).ok_or(StoreError::Corrupt("masked category")))
+        .collect()
 }
 
 /// The attachment columns of a row (`attachment_id`, `mime`, `width`, `height`, `size`);

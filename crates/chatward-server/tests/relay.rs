@@ -22,6 +22,8 @@ mod cli;
 mod sessions;
 #[path = "relay/uploads.rs"]
 mod uploads;
+#[path = "relay/transcript.rs"]
+mod transcript;
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 

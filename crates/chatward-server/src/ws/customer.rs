@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use axum::extract::ws::Message;
 use chatward_core::protocol::{
-    Author, ConsentRecord, CustomerEvent, CustomerFrame, ErrorCode, OperatorEvent,
-    PROTOCOL_VERSION, Resume,
+    ConsentRecord, CustomerEvent, CustomerFrame, ErrorCode, OperatorEvent, PROTOCOL_VERSION,
+    Resume,
 };
 use futures_util::{Sink, Stream};
 use tokio::sync::{broadcast, mpsc};
@@ -419,7 +419,7 @@ impl Session {
         }
         let conversation = self.conversation.id.clone();
         // The shop's policy, again: the pane checked for the customer, this is the boundary.
-        let text = match enforce(&self.shop, &text) {
+        let (text, masked) = match enforce(&self.shop, &text) {
             Enforced::Refuse { reason, blocked } => {
                 tracing::info!(%conversation, ?blocked, "customer message refused by policy");
                 return Ok(Some(CustomerEvent::Refused { client_id, reason }));
@@ -428,24 +428,19 @@ impl Session {
                 if !masked.is_empty() {
                     tracing::info!(%conversation, ?masked, "customer message masked by policy");
                 }
-                text
+                (text, masked)
             }
         };
         let appended = self
             .state
             .store
-            .append_entry(
-                &conversation,
-                Author::Customer,
-                &text,
-                Some(&client_id),
-                now_millis(),
-            )
+            .append_masked_entry(&conversation, &text, &masked, &client_id, now_millis())
             .await?;
         let seq = appended.entry.seq;
         tracing::debug!(%conversation, seq, len = text.len(), is_new = appended.is_new, "customer message");
         if appended.is_new {
             let hub = &self.state.hub;
+        // What was masked is stored with the entry (categories only) for the transcript.
             // Every customer connection of the conversation (this one included) gets the
             // stored entry; the pane settles its pending copy with it.
             hub.to_customer(

@@ -1,0 +1,386 @@
+//! Transcript downloads over raw HTTP: the customer's pair (headers or query) and the
+//! operator's session open them, nothing else does; the JSON verifies with the core's
+//! `verify` and a tampered copy does not; the HTML escapes what a customer typed.
+
+use chatward_core::protocol::{Author, OperatorEvent, OperatorFrame};
+use chatward_core::{Transcript, TranscriptError, verify};
+
+use super::{Relay, Socket, consent, greet, recv, say, send};
+
+/// A customer who accepted the statement: socket, conversation id and token.
+async fn consented(relay: &Relay) -> (Socket, String, String) {
+    let mut socket = relay.customer().await;
+    let (conversation, token, statement, _) = greet(&mut socket, None).await;
+    consent(&mut socket, &statement).await;
+    (socket, conversation, token)
+}
+
+/// `GET /api/transcript?format=...` with the pair as headers.
+async fn download(
+    relay: &Relay,
+    format: &str,
+    conversation: &str,
+    token: &str,
+) -> reqwest::Response {
+    reqwest::Client::new()
+        .get(relay.url(&format!("/api/transcript?format={format}")))
+        .header("x-chatward-conversation", conversation)
+        .header("x-chatward-token", token)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// `GET /api/conversations/{id}/transcript?format=...` with an optional session cookie.
+async fn operator_download(
+    relay: &Relay,
+    format: &str,
+    conversation: &str,
+    cookie: Option<&str>,
+) -> reqwest::Response {
+    let mut request = reqwest::Client::new().get(relay.url(&format!(
+        "/api/conversations/{conversation}/transcript?format={format}"
+    )));
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.unwrap()
+}
+
+/// The operator answers and waits for the ack, so the reply is stored.
+async fn reply(relay: &Relay, conversation: &str, text: &str) -> u64 {
+    let cookie = relay.login().await;
+    let mut operator = relay.operator(&cookie).await;
+    let frame = OperatorFrame::Reply {
+        conversation: conversation.to_owned(),
+        client_id: "r1".to_owned(),
+        text: text.to_owned(),
+    };
+    send(&mut operator, &frame).await;
+    loop {
+        match recv(&mut operator).await {
+            OperatorEvent::Ack { seq, .. } => return seq,
+            OperatorEvent::Conversations { .. }
+            | OperatorEvent::Conversation { .. }
+            | OperatorEvent::Entry { .. } => {}
+            other => panic!("expected ack, got {other:?}"),
+        }
+    }
+}
+
+fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
+    response
+        .headers()
+        .get(name)
+        .unwrap_or_else(|| panic!("no {name} header"))
+        .to_str()
+        .unwrap()
+}
+
+/// Checks the headers every download carries and returns the body.
+async fn body_of(response: reqwest::Response, conversation: &str, extension: &str) -> String {
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        header(&response, "content-disposition"),
+        format!("attachment; filename=\"chatward-{conversation}.{extension}\"")
+    );
+    assert_eq!(header(&response, "x-content-type-options"), "nosniff");
+    assert!(
+        header(&response, "cache-control").contains("no-store"),
+        "never cached"
+    );
+    let csp = header(&response, "content-security-policy");
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
+    assert!(!csp.contains("script-src"), "no scripts may run: {csp}");
+    response.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_customer_downloads_json_html_and_text_with_consent_and_messages() {
+    let relay = Relay::start().await;
+    let (mut customer, conversation, token) = consented(&relay).await;
+    say(&mut customer, "m1", "Where is my parcel?").await;
+    assert_eq!(reply(&relay, &conversation, "It arrives on Friday.").await, 2);
+
+    let response = download(&relay, "json", &conversation, &token).await;
+    assert_eq!(header(&response, "content-type"), "application/json");
+    let json = body_of(response, &conversation, "json").await;
+    let transcript: Transcript = serde_json::from_str(&json).unwrap();
+    assert_eq!(verify(&transcript), Ok(()));
+    assert_eq!(transcript.header.conversation, conversation);
+    assert_eq!(transcript.header.shop, "demo");
+    let consents = &transcript.header.consents;
+    assert_eq!(consents.len(), 1);
+    assert_eq!(consents[0].statement_version, "2026-11");
+    assert_eq!(consents[0].widget_version, "test");
+    let statement = transcript.header.statement.as_ref().expect("the statement");
+    assert_eq!(consents[0].statement_hash, statement.hash);
+    let said: Vec<_> = transcript
+        .entries
+        .iter()
+        .map(|entry| (entry.seq, entry.author, entry.text.as_str()))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            (1, Author::Customer, "Where is my parcel?"),
+            (2, Author::Operator, "It arrives on Friday."),
+        ]
+    );
+
+    // The other formats, with the pair in the query as a plain link would carry it.
+    let html = reqwest::get(relay.url(&format!(
+        "/api/transcript?format=html&conversation={conversation}&token={token}"
+    )))
+    .await
+    .unwrap();
+    assert_eq!(header(&html, "content-type"), "text/html; charset=utf-8");
+    let html = body_of(html, &conversation, "html").await;
+    let text = download(&relay, "text", &conversation, &token).await;
+    assert_eq!(header(&text, "content-type"), "text/plain; charset=utf-8");
+    let text = body_of(text, &conversation, "txt").await;
+    for page in [&html, &text] {
+        for needle in [
+            "Where is my parcel?",
+            "It arrives on Friday.",
+            "statement 2026-11",
+            conversation.as_str(),
+            transcript.last_hash(),
+        ] {
+            assert!(page.contains(needle), "{needle} missing");
+        }
+    }
+
+    // Without `format` the download is the JSON record.
+    let default = reqwest::Client::new()
+        .get(relay.url("/api/transcript"))
+        .header("x-chatward-conversation", &conversation)
+        .header("x-chatward-token", &token)
+        .send()
+        .await
+        .unwrap();
+    let again: Transcript =
+        serde_json::from_str(&body_of(default, &conversation, "json").await).unwrap();
+    assert_eq!(again, transcript, "the same conversation seals the same way");
+}
+
+#[tokio::test]
+async fn a_tampered_copy_fails_and_names_the_entry() {
+    let relay = Relay::start().await;
+    let (mut customer, conversation, token) = consented(&relay).await;
+    say(&mut customer, "m1", "I ordered two blue mugs").await;
+    say(&mut customer, "m2", "one arrived broken").await;
+    say(&mut customer, "m3", "please send a new one").await;
+    let json = body_of(
+        download(&relay, "json", &conversation, &token).await,
+        &conversation,
+        "json",
+    )
+    .await;
+    let parse = |json: &str| serde_json::from_str::<Transcript>(json).unwrap();
+    assert_eq!(verify(&parse(&json)), Ok(()));
+
+    // A changed word in the file as downloaded.
+    let changed = json.replace("two blue mugs", "ten blue mugs");
+    assert_ne!(changed, json);
+    assert_eq!(
+        verify(&parse(&changed)),
+        Err(TranscriptError::Entry { index: 0, seq: 1 })
+    );
+
+    // A removed entry breaks the link of the one after it.
+    let mut removed = parse(&json);
+    removed.entries.remove(1);
+    assert_eq!(
+        verify(&removed),
+        Err(TranscriptError::Entry { index: 1, seq: 3 })
+    );
+
+    // A consent moved to another statement version changes the header.
+    let mut consent = parse(&json);
+    consent.header.consents[0].statement_version = "2020-01".to_owned();
+    assert_eq!(verify(&consent), Err(TranscriptError::Header));
+}
+
+#[tokio::test]
+async fn html_escapes_what_a_customer_typed() {
+    let relay = Relay::start().await;
+    let (mut customer, conversation, token) = consented(&relay).await;
+    let typed = "<script>alert(document.cookie)</script> & <img src=x onerror=alert(1)>";
+    say(&mut customer, "m1", typed).await;
+    let html = body_of(
+        download(&relay, "html", &conversation, &token).await,
+        &conversation,
+        "html",
+    )
+    .await;
+    assert!(!html.contains("<script"), "a script tag got through");
+    assert!(!html.contains("<img"), "an element got through");
+    assert!(
+        html.contains(
+            "&lt;script&gt;alert(document.cookie)&lt;/script&gt; &amp; \
+             &lt;img src=x onerror=alert(1)&gt;"
+        ),
+        "the text is shown, escaped"
+    );
+    // The plain text keeps it verbatim: `nosniff` and the attachment disposition keep a
+    // browser from running it.
+    let text = body_of(
+        download(&relay, "text", &conversation, &token).await,
+        &conversation,
+        "txt",
+    )
+    .await;
+    assert!(text.contains(typed));
+}
+
+#[tokio::test]
+async fn a_wrong_missing_or_foreign_pair_gets_401() {
+    let relay = Relay::start().await;
+    let (mut mine, conversation, token) = consented(&relay).await;
+    say(&mut mine, "m1", "my own words").await;
+    let (_other, other_conversation, other_token) = consented(&relay).await;
+
+    let client = reqwest::Client::new();
+    let missing = client
+        .get(relay.url("/api/transcript?format=text"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 401);
+    let only_id = client
+        .get(relay.url("/api/transcript"))
+        .header("x-chatward-conversation", &conversation)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(only_id.status(), 401);
+    let only_token = client
+        .get(relay.url(&format!("/api/transcript?token={token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(only_token.status(), 401);
+
+    let unknown = "f".repeat(32);
+    for (who, id, secret) in [
+        ("a wrong token", conversation.as_str(), "0".repeat(64)),
+        (
+            "another conversation's token",
+            conversation.as_str(),
+            other_token,
+        ),
+        (
+            "another conversation with my token",
+            other_conversation.as_str(),
+            token.clone(),
+        ),
+        ("an unknown conversation", unknown.as_str(), token.clone()),
+    ] {
+        let response = download(&relay, "text", id, &secret).await;
+        assert_eq!(response.status(), 401, "{who}");
+        let body = response.text().await.unwrap();
+        assert!(!body.contains("my own words"), "{who}");
+        assert!(body.contains("error"), "{who}: {body}");
+    }
+    // A format the relay does not offer is a bad request, not a download.
+    let pdf = download(&relay, "pdf", &conversation, &token).await;
+    assert_eq!(pdf.status(), 400);
+}
+
+#[tokio::test]
+async fn the_operator_route_needs_a_session_and_names_unknown_conversations() {
+    let relay = Relay::start().await;
+    let (mut customer, conversation, token) = consented(&relay).await;
+    say(&mut customer, "m1", "hello shop").await;
+
+    let anonymous = operator_download(&relay, "json", &conversation, None).await;
+    assert_eq!(anonymous.status(), 401);
+    let forged = operator_download(
+        &relay,
+        "json",
+        &conversation,
+        Some("chatward_session=forged"),
+    )
+    .await;
+    assert_eq!(forged.status(), 401);
+    // The customer's pair is no operator session.
+    let customer_pair = reqwest::Client::new()
+        .get(relay.url(&format!("/api/conversations/{conversation}/transcript")))
+        .header("x-chatward-conversation", &conversation)
+        .header("x-chatward-token", &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(customer_pair.status(), 401);
+
+    let cookie = relay.login().await;
+    let unknown = operator_download(&relay, "json", &"f".repeat(32), Some(&cookie)).await;
+    assert_eq!(unknown.status(), 404);
+
+    let json = body_of(
+        operator_download(&relay, "json", &conversation, Some(&cookie)).await,
+        &conversation,
+        "json",
+    )
+    .await;
+    let operators: Transcript = serde_json::from_str(&json).unwrap();
+    assert_eq!(verify(&operators), Ok(()));
+    let customers: Transcript = serde_json::from_str(
+        &download(&relay, "json", &conversation, &token)
+            .await
+            .text()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        operators.last_hash(),
+        customers.last_hash(),
+        "both sides hold the same record"
+    );
+    for (format, extension) in [("html", "html"), ("text", "txt")] {
+        let page = body_of(
+            operator_download(&relay, format, &conversation, Some(&cookie)).await,
+            &conversation,
+            extension,
+        )
+        .await;
+        assert!(page.contains("hello shop"), "{format}");
+    }
+}
+
+#[tokio::test]
+async fn a_transcript_holds_every_entry_past_one_page() {
+    let relay = Relay::start().await;
+    let (_customer, conversation, token) = consented(&relay).await;
+    let store = &relay.state.store;
+    let count = u64::try_from(chatward_server::store::PAGE_LIMIT).unwrap() + 2;
+    for n in 1..=count {
+        store
+            .append_entry(
+                &conversation,
+                Author::Customer,
+                &format!("line {n}"),
+                Some(&format!("m{n}")),
+                chatward_server::state::now_millis(),
+            )
+            .await
+            .unwrap();
+    }
+    let transcript: Transcript = serde_json::from_str(
+        &download(&relay, "json", &conversation, &token)
+            .await
+            .text()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(verify(&transcript), Ok(()));
+    let seqs: Vec<u64> = transcript.entries.iter().map(|entry| entry.seq).collect();
+    assert_eq!(seqs, (1..=count).collect::<Vec<_>>());
+    assert_eq!(
+        transcript.entries.last().unwrap().text,
+        format!("line {count}")
+    );
+}
