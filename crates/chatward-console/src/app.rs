@@ -1,17 +1,21 @@
 //! The console's components: the login form, the conversation list, the open conversation
-//! with its consent record and the reply box. Data flows down as props, events flow up as
+//! with its consent record, its actions (close, export, delete) and the reply box with the
+//! "ask only for what you need" nudge. Data flows down as props, events flow up as
 //! callbacks; the one state lives in [`crate::state`], the network in [`crate::net`].
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use chatward_core::Policy;
 use chatward_core::protocol::{Author, ConsentRecord, ConversationSummary, Entry, OperatorFrame};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::net::{self, OperatorLink};
-use crate::state::{Action, Link, Operator, PendingReply, Session, State, format_utc, short_id};
+use crate::net::{self, ExportFormat, OperatorLink};
+use crate::state::{
+    Action, Link, Operator, PendingReply, Session, State, format_utc, nudge, short_id,
+};
 
 type LinkSlot = Rc<RefCell<Option<OperatorLink>>>;
 
@@ -180,6 +184,37 @@ pub fn App() -> Html {
             state.dispatch(Action::ReplySent(reply));
         })
     };
+    let on_close = {
+        let link = link.clone();
+        let dispatcher = state.dispatcher();
+        Callback::from(move |conversation: String| {
+            let frame = OperatorFrame::Close {
+                conversation: conversation.clone(),
+            };
+            if send(&link, &frame) {
+                dispatcher.dispatch(Action::CloseRequested(conversation));
+            } else {
+                dispatcher.dispatch(Action::Failed(
+                    "Not connected to the relay: the conversation was not closed. Try again in a moment."
+                        .into(),
+                ));
+            }
+        })
+    };
+    let on_delete = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |conversation: String| {
+            let dispatcher = dispatcher.clone();
+            spawn_local(async move {
+                match net::delete_conversation(&conversation).await {
+                    Ok(()) => dispatcher.dispatch(Action::ConversationRemoved(conversation)),
+                    Err(error) => dispatcher.dispatch(Action::Failed(format!(
+                        "The conversation was not deleted: {error}"
+                    ))),
+                }
+            });
+        })
+    };
     let on_dismiss = {
         let dispatcher = state.dispatcher();
         Callback::from(move |()| dispatcher.dispatch(Action::NoticeDismissed))
@@ -191,6 +226,8 @@ pub fn App() -> Html {
             {on_logout}
             {on_open}
             {on_reply}
+            {on_close}
+            {on_delete}
             {on_dismiss}
         />
     }
@@ -207,6 +244,10 @@ pub struct ScreenProps {
     pub on_open: Callback<String>,
     /// A reply to the selected conversation was sent: its text.
     pub on_reply: Callback<String>,
+    /// The operator closed a conversation: its id.
+    pub on_close: Callback<String>,
+    /// The operator confirmed deleting a conversation: its id.
+    pub on_delete: Callback<String>,
     /// The operator dismissed the notice.
     pub on_dismiss: Callback<()>,
 }
@@ -250,7 +291,7 @@ pub fn Screen(props: &ScreenProps) -> Html {
                             on_open={props.on_open.clone()}
                         />
                         <main class="cw-main">
-                            { selected_view(state, props.on_reply.clone()) }
+                            { selected_view(state, props) }
                         </main>
                     </div>
                 </>
@@ -259,14 +300,23 @@ pub fn Screen(props: &ScreenProps) -> Html {
     }
 }
 
-fn selected_view(state: &State, on_reply: Callback<String>) -> Html {
+fn selected_view(state: &State, props: &ScreenProps) -> Html {
     let Some(summary) = state.selected_summary() else {
         return html! { <p class="cw-hint">{ "Choose a conversation to read and answer it." }</p> };
     };
     let entries: Vec<Entry> = state.entries_of(&summary.id).cloned().collect();
     let pending: Vec<PendingReply> = state.pending_of(&summary.id).cloned().collect();
     html! {
-        <ConversationView summary={summary.clone()} {entries} {pending} {on_reply} />
+        <ConversationView
+            key={summary.id.clone()}
+            summary={summary.clone()}
+            policy={state.policy_of(&summary.id)}
+            {entries}
+            {pending}
+            on_reply={props.on_reply.clone()}
+            on_close={props.on_close.clone()}
+            on_delete={props.on_delete.clone()}
+        />
     }
 }
 
@@ -278,10 +328,9 @@ fn reply_frame(reply: PendingReply) -> OperatorFrame {
     }
 }
 
-fn send(link: &LinkSlot, frame: &OperatorFrame) {
-    if let Some(link) = link.borrow().as_ref() {
-        link.send(frame);
-    }
+/// Hands `frame` to the socket; `false` when the link is not open.
+fn send(link: &LinkSlot, frame: &OperatorFrame) -> bool {
+    link.borrow().as_ref().is_some_and(|link| link.send(frame))
 }
 
 #[derive(Properties, PartialEq)]
@@ -381,6 +430,9 @@ fn ConversationList(props: &ConversationListProps) -> Html {
                     <span class="cw-id">{ format!("Conversation {}", short_id(&summary.id)) }</span>
                     { " " }
                     <span class={unread_class}>{ format!("{} unread", summary.unread) }</span>
+                    if summary.closed {
+                        { " " }<span class="cw-closed">{ "closed" }</span>
+                    }
                 </button>
             </li>
         }
@@ -400,9 +452,13 @@ fn ConversationList(props: &ConversationListProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct ConversationViewProps {
     summary: ConversationSummary,
+    /// The shop's policy, for the nudge.
+    policy: Policy,
     entries: Vec<Entry>,
     pending: Vec<PendingReply>,
     on_reply: Callback<String>,
+    on_close: Callback<String>,
+    on_delete: Callback<String>,
 }
 
 #[component]
@@ -412,13 +468,111 @@ fn ConversationView(props: &ConversationViewProps) -> Html {
         <section class="cw-conversation-view" aria-labelledby="cw-conversation-title">
             <h2 id="cw-conversation-title">{ format!("Conversation {}", short_id(&summary.id)) }</h2>
             <p class="cw-meta">{ format!("Started {}", format_utc(summary.started_at)) }</p>
+            if summary.closed {
+                <p class="cw-status">
+                    { "Closed. The customer was told; their next message reopens it." }
+                </p>
+            }
+            <ConversationActions
+                id={summary.id.clone()}
+                is_closed={summary.closed}
+                on_close={props.on_close.clone()}
+                on_delete={props.on_delete.clone()}
+            />
             <ConsentView consent={summary.consent.clone()} />
             <ol class="cw-log" role="log" aria-label="Messages" aria-live="polite">
                 { for props.entries.iter().map(entry_view) }
                 { for props.pending.iter().map(pending_view) }
             </ol>
-            <Composer key={summary.id.clone()} on_reply={props.on_reply.clone()} />
+            <Composer policy={props.policy.clone()} on_reply={props.on_reply.clone()} />
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ConversationActionsProps {
+    id: String,
+    is_closed: bool,
+    on_close: Callback<String>,
+    on_delete: Callback<String>,
+}
+
+/// Whether the operator is being asked to confirm a deletion.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Deleting {
+    Idle,
+    Confirming,
+}
+
+/// Close, export and delete for one conversation. Deleting asks first: it cannot be undone.
+#[component]
+fn ConversationActions(props: &ConversationActionsProps) -> Html {
+    let deleting = use_state(|| Deleting::Idle);
+    let keep_button = use_node_ref();
+    // Focus moves to the safe choice when the question appears, so Enter does no harm.
+    {
+        let keep_button = keep_button.clone();
+        use_effect_with(*deleting, move |deleting| {
+            if *deleting == Deleting::Confirming
+                && let Some(button) = keep_button.cast::<web_sys::HtmlElement>()
+            {
+                let _ = button.focus();
+            }
+        });
+    }
+    let id = props.id.clone();
+    let on_close = props.on_close.reform(move |_: MouseEvent| id.clone());
+    let ask = {
+        let deleting = deleting.clone();
+        Callback::from(move |_: MouseEvent| deleting.set(Deleting::Confirming))
+    };
+    let keep = {
+        let deleting = deleting.clone();
+        Callback::from(move |_: MouseEvent| deleting.set(Deleting::Idle))
+    };
+    let confirm = {
+        let deleting = deleting.clone();
+        let id = props.id.clone();
+        let on_delete = props.on_delete.clone();
+        Callback::from(move |_: MouseEvent| {
+            deleting.set(Deleting::Idle);
+            on_delete.emit(id.clone());
+        })
+    };
+    let export = |format: ExportFormat| {
+        html! {
+            <li>
+                <a href={net::transcript_path(&props.id, format)} target="_blank" rel="noopener">
+                    { format!("Transcript as {}", format.label()) }
+                </a>
+            </li>
+        }
+    };
+    html! {
+        <div class="cw-actions">
+            if !props.is_closed {
+                <button type="button" onclick={on_close}>{ "Close conversation" }</button>
+            }
+            <button type="button" class="cw-danger" onclick={ask}
+                disabled={*deleting == Deleting::Confirming}>
+                { "Delete conversation" }
+            </button>
+            <nav class="cw-export" aria-label="Export transcript">
+                <ul>{ for ExportFormat::ALL.into_iter().map(export) }</ul>
+            </nav>
+            if *deleting == Deleting::Confirming {
+                <div class="cw-confirm" role="group" aria-labelledby="cw-confirm-question">
+                    <p id="cw-confirm-question">
+                        { "Delete this conversation for good? Its messages and pictures are erased; \
+                           the consent record is kept." }
+                    </p>
+                    <button type="button" class="cw-danger" onclick={confirm}>
+                        { "Delete for good" }
+                    </button>
+                    <button type="button" ref={keep_button} onclick={keep}>{ "Keep it" }</button>
+                </div>
+            }
+        </div>
     }
 }
 
@@ -490,12 +644,19 @@ fn pending_view(reply: &PendingReply) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct ComposerProps {
+    /// The shop's policy: the nudge appears when the draft asks for what it does not want.
+    policy: Policy,
     on_reply: Callback<String>,
 }
 
 #[component]
 fn Composer(props: &ComposerProps) -> Html {
     let draft = use_state(String::new);
+    // Derived from the draft on every change, never stored: it cannot go stale.
+    let hint = use_memo(
+        ((*draft).clone(), props.policy.clone()),
+        |(draft, policy)| nudge(draft, policy),
+    );
     let on_input = {
         let draft = draft.clone();
         Callback::from(move |event: InputEvent| {
@@ -532,7 +693,15 @@ fn Composer(props: &ComposerProps) -> Html {
         <form class="cw-composer" onsubmit={on_submit}>
             <label for="cw-reply">{ "Reply" }</label>
             <textarea id="cw-reply" rows="3" value={(*draft).clone()}
+                aria-describedby={hint.is_some().then_some("cw-nudge")}
                 oninput={on_input} onkeydown={on_keydown} />
+            // The live region stays mounted so a screen reader announces the hint when it
+            // appears; it never blocks sending.
+            <div class="cw-nudge-slot" role="status">
+                if let Some(text) = (*hint).clone() {
+                    <p id="cw-nudge" class="cw-nudge">{ text }</p>
+                }
+            </div>
             <button type="submit" class="cw-primary">{ "Send" }</button>
         </form>
     }

@@ -1,5 +1,5 @@
-//! The one module that talks to the relay: the operator HTTP API (login, logout, who am I)
-//! and the operator WebSocket, which reconnects by itself. Answers and link changes become
+//! The one module that talks to the relay: the operator HTTP API (login, logout, who am I,
+//! deleting a conversation, transcript links) and the operator WebSocket, which reconnects by itself. Answers and link changes become
 //! [`Action`]s; nothing here touches the console's state.
 
 use std::cell::RefCell;
@@ -122,6 +122,74 @@ pub async fn log_out() -> Result<(), ApiError> {
     } else {
         Err(refused(response).await)
     }
+}
+
+/// Deletes a conversation for good: its entries, pictures and sessions (the consent record
+/// stays). The relay then tells every console it was removed.
+pub async fn delete_conversation(id: &str) -> Result<(), ApiError> {
+    let response = Request::delete(&format!("/api/conversations/{}", path_segment(id)))
+        .send()
+        .await
+        .map_err(|_| ApiError::Unreachable)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(refused(response).await)
+    }
+}
+
+/// The formats a transcript can be exported in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Html,
+    Text,
+    Json,
+}
+
+impl ExportFormat {
+    /// Every format, in the order the console offers them.
+    pub const ALL: [ExportFormat; 3] = [ExportFormat::Html, ExportFormat::Text, ExportFormat::Json];
+
+    /// The `format` query value the relay reads.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Html => "html",
+            Self::Text => "text",
+            Self::Json => "json",
+        }
+    }
+
+    /// The format's name as the console shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Html => "HTML",
+            Self::Text => "text",
+            Self::Json => "JSON",
+        }
+    }
+}
+
+/// Where an operator downloads a conversation's transcript (the session cookie authorises).
+pub fn transcript_path(id: &str, format: ExportFormat) -> String {
+    format!(
+        "/api/conversations/{}/transcript?format={}",
+        path_segment(id),
+        format.as_str()
+    )
+}
+
+/// `id` safe to put in a URL path: anything but ASCII letters, digits, `-` and `_` is
+/// percent-encoded (relay ids never hold such characters, but a path must not be bent).
+fn path_segment(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for byte in id.bytes() {
+        if byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_' {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// A live operator WebSocket. Dropping it closes the socket and stops reconnecting.
@@ -294,7 +362,19 @@ pub fn now() -> i64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{ApiError, backoff_ms};
+    use super::{ApiError, ExportFormat, backoff_ms, transcript_path};
+
+    #[test]
+    fn transcript_links_name_the_conversation_and_format() {
+        assert_eq!(
+            transcript_path("0123-abcd", ExportFormat::Html),
+            "/api/conversations/0123-abcd/transcript?format=html"
+        );
+        assert_eq!(
+            transcript_path("a/../b?x", ExportFormat::Json),
+            "/api/conversations/a%2F%2E%2E%2Fb%3Fx/transcript?format=json"
+        );
+    }
 
     #[test]
     fn backoff_grows_and_is_capped() {

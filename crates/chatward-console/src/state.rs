@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use chatward_core::protocol::{Author, ConversationSummary, Entry, Millis, OperatorEvent};
+use chatward_core::{Category, Policy, requested};
 use serde::Deserialize;
 use yew::Reducible;
 
@@ -114,6 +115,11 @@ pub enum Action {
     },
     /// The operator picked a conversation from the list.
     ConversationOpened(String),
+    /// The operator closed a conversation; it is shown as closed at once (the relay's next
+    /// summary confirms it, and a customer message reopens it).
+    CloseRequested(String),
+    /// The conversation was deleted, by this operator or elsewhere: it leaves the console.
+    ConversationRemoved(String),
     ReplySent(PendingReply),
     Acked {
         conversation: String,
@@ -153,6 +159,9 @@ impl Action {
                 seq,
             }),
             OperatorEvent::Error { message, .. } => Some(Self::Failed(message)),
+            OperatorEvent::Removed { conversation } => {
+                Some(Self::ConversationRemoved(conversation))
+            }
             OperatorEvent::Typing { .. } | OperatorEvent::Read { .. } => None,
         }
     }
@@ -171,6 +180,16 @@ impl State {
     pub fn selected_summary(&self) -> Option<&ConversationSummary> {
         let id = self.selected.as_deref()?;
         self.conversations.iter().find(|c| c.id == id)
+    }
+
+    /// The policy of `conversation`'s shop, as the relay sent it; the careful defaults when
+    /// the relay did not say.
+    pub fn policy_of(&self, conversation: &str) -> Policy {
+        self.conversations
+            .iter()
+            .find(|c| c.id == conversation)
+            .and_then(|c| c.policy.clone())
+            .unwrap_or_default()
     }
 
     /// Stored entries of `conversation`, in `seq` order.
@@ -293,6 +312,14 @@ impl Reducible for State {
                 if next.selected.as_deref() == Some(summary.id.as_str()) {
                     summary.unread = 0;
                 }
+                if summary.policy.is_none() {
+                    // Updates leave the policy out: it is the shop's, known from the list.
+                    summary.policy = next
+                        .conversations
+                        .iter()
+                        .find(|c| c.shop == summary.shop && c.policy.is_some())
+                        .and_then(|c| c.policy.clone());
+                }
                 match next.conversations.iter_mut().find(|c| c.id == summary.id) {
                     Some(known) => *known = summary,
                     None => {
@@ -313,6 +340,19 @@ impl Reducible for State {
                 }
                 next.selected = Some(id);
             }
+            Action::CloseRequested(id) => {
+                if let Some(summary) = next.conversations.iter_mut().find(|c| c.id == id) {
+                    summary.closed = true;
+                }
+            }
+            Action::ConversationRemoved(id) => {
+                next.conversations.retain(|c| c.id != id);
+                next.entries.remove(&id);
+                next.pending.retain(|p| p.conversation != id);
+                if next.selected.as_deref() == Some(id.as_str()) {
+                    next.selected = None;
+                }
+            }
             Action::ReplySent(reply) => next.pending.push(reply),
             Action::Acked {
                 conversation,
@@ -332,6 +372,7 @@ impl Reducible for State {
                         at: reply.at,
                         client_id: Some(reply.client_id),
                         attachment: None,
+                        masked: Vec::new(),
                     };
                     // The relay may also deliver the stored entry; the first copy wins.
                     let held = next
@@ -354,6 +395,46 @@ fn sort_newest_first(conversations: &mut [ConversationSummary]) {
     conversations.sort_by_key(|c| std::cmp::Reverse(c.started_at));
 }
 
+/// The gentle hint for an operator whose draft asks the customer for data the shop's
+/// policy blocks or masks ("ask only for what you need"); `None` when the draft asks for
+/// nothing of the kind. It never stops the reply: the operator may have a good reason.
+pub fn nudge(draft: &str, policy: &Policy) -> Option<String> {
+    let unwanted: Vec<&str> = requested(draft)
+        .into_iter()
+        .filter(|&category| policy.action(category) >= chatward_core::Action::Mask)
+        .map(plural)
+        .collect();
+    let listed = match unwanted.as_slice() {
+        [] => return None,
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    };
+    Some(format!(
+        "Ask only for what you need: this shop's policy does not want {listed} in chat."
+    ))
+}
+
+/// A category as the nudge names it.
+fn plural(category: Category) -> &'static str {
+    match category {
+        Category::CreditCard => "card numbers",
+        Category::CardCvv => "card security codes",
+        Category::CardExpiry => "card expiry dates",
+        Category::Password => "passwords",
+        Category::Iban => "bank account numbers",
+        Category::UsSsn => "Social Security numbers",
+        Category::NationalId => "national ID numbers",
+        Category::Passport => "passport numbers",
+        Category::DateOfBirth => "dates of birth",
+        Category::Email => "e-mail addresses",
+        Category::Phone => "phone numbers",
+        Category::StreetAddress => "street addresses",
+        Category::IpAddress => "IP addresses",
+        Category::PersonName => "names",
+        Category::Age => "ages",
+    }
+}
+
 /// The short id shown for a conversation: its first eight characters.
 pub fn short_id(id: &str) -> &str {
     id.char_indices().nth(8).map_or(id, |(end, _)| &id[..end])
@@ -372,7 +453,6 @@ pub fn format_utc(at: Millis) -> String {
     )
 }
 
-                        masked: Vec::new(),
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -408,6 +488,8 @@ mod tests {
             last_seq,
             unread,
             consent: None,
+            closed: false,
+            policy: None,
         }
     }
 
@@ -419,6 +501,7 @@ mod tests {
             at: 1000 * seq as i64,
             client_id: None,
             attachment: None,
+            masked: Vec::new(),
         }
     }
 
@@ -501,7 +584,6 @@ mod tests {
         assert_eq!(
             state,
             State {
-            masked: Vec::new(),
                 session: Session::LoggedOut { error: None },
                 ..State::default()
             }
@@ -730,6 +812,112 @@ mod tests {
             active: true,
         };
         assert_eq!(Action::from_event(typing), None);
+    }
+
+    #[test]
+    fn closing_marks_the_conversation_closed_and_keeps_its_unread_count() {
+        let state = logged_in_with(vec![summary("c1", 1, 3, 2), summary("c2", 2, 0, 0)]);
+        let state = run(state, [Action::CloseRequested("c1".into())]);
+        let c1 = state.conversations.iter().find(|c| c.id == "c1").unwrap();
+        assert!(c1.closed);
+        assert_eq!(c1.unread, 2);
+        assert!(
+            !state
+                .conversations
+                .iter()
+                .find(|c| c.id == "c2")
+                .unwrap()
+                .closed
+        );
+        // A customer message reopens it: the relay sends the summary again.
+        let state = run(state, [Action::ConversationChanged(summary("c1", 1, 4, 3))]);
+        assert!(
+            !state
+                .conversations
+                .iter()
+                .find(|c| c.id == "c1")
+                .unwrap()
+                .closed
+        );
+    }
+
+    #[test]
+    fn a_removed_conversation_leaves_the_list_its_entries_and_the_selection() {
+        let state = logged_in_with(vec![summary("c1", 1, 0, 0), summary("c2", 2, 0, 0)]);
+        let state = run(
+            state,
+            [
+                Action::ConversationOpened("c1".into()),
+                Action::EntryArrived {
+                    conversation: "c1".into(),
+                    entry: entry(1, Author::Customer, "hello"),
+                },
+                Action::ReplySent(reply("c1", "r1", "hi")),
+                Action::ReplySent(reply("c2", "r2", "hey")),
+            ],
+        );
+        let event: OperatorEvent =
+            serde_json::from_str(r#"{"type":"removed","conversation":"c1"}"#).unwrap();
+        let removed = Action::from_event(event).expect("an action");
+        let state = run(state, [removed]);
+        let ids: Vec<&str> = state.conversations.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["c2"]);
+        assert_eq!(state.entries_of("c1").count(), 0);
+        assert_eq!(state.pending_of("c1").count(), 0);
+        assert_eq!(state.pending_of("c2").count(), 1);
+        assert_eq!(state.selected, None);
+        // Removing what is not there changes nothing.
+        let again = run(state.clone(), [Action::ConversationRemoved("c1".into())]);
+        assert_eq!(again, state);
+    }
+
+    #[test]
+    fn the_shops_policy_is_kept_when_an_update_leaves_it_out() {
+        let strict = Policy::with_overrides([("IBAN", "block")]).unwrap();
+        let mut listed = summary("c1", 1, 0, 0);
+        listed.policy = Some(strict.clone());
+        let state = logged_in_with(vec![listed]);
+        assert_eq!(state.policy_of("c1"), strict);
+        let state = run(
+            state,
+            [
+                Action::ConversationChanged(summary("c1", 1, 1, 1)),
+                Action::ConversationChanged(summary("new", 5, 0, 0)),
+            ],
+        );
+        assert_eq!(state.policy_of("c1"), strict);
+        assert_eq!(state.policy_of("new"), strict, "same shop, same policy");
+        assert_eq!(state.policy_of("unknown"), Policy::default());
+    }
+
+    #[test]
+    fn the_nudge_names_what_the_policy_does_not_want() {
+        let policy = Policy::default();
+        assert_eq!(
+            nudge("Could you send me your card number?", &policy).as_deref(),
+            Some(
+                "Ask only for what you need: this shop's policy does not want card numbers in chat."
+            )
+        );
+        assert_eq!(nudge("Could you send me your order number?", &policy), None);
+        assert_eq!(nudge("", &policy), None);
+        assert_eq!(
+            nudge(
+                "Send me the card number, the CVV and your password.",
+                &policy
+            )
+            .as_deref(),
+            Some(
+                "Ask only for what you need: this shop's policy does not want card numbers, \
+                 card security codes or passwords in chat."
+            )
+        );
+        // By default an IBAN only warns the customer: asking for a refund account is fine.
+        assert_eq!(nudge("For the refund I need your IBAN.", &policy), None);
+        let strict = Policy::with_overrides([("IBAN", "mask")]).unwrap();
+        assert!(nudge("For the refund I need your IBAN.", &strict).is_some());
+        let relaxed = Policy::with_overrides([("CREDIT_CARD", "warn")]).unwrap();
+        assert_eq!(nudge("What is your card number?", &relaxed), None);
     }
 
     #[test]

@@ -56,6 +56,8 @@ async fn mount(state: State, emitted: &Emitted) -> Element {
         on_logout: emitted.record(|()| "logout".to_owned()),
         on_open: emitted.record(|id: String| format!("open {id}")),
         on_reply: emitted.record(|text: String| format!("reply {text}")),
+        on_close: emitted.record(|id: String| format!("close {id}")),
+        on_delete: emitted.record(|id: String| format!("delete {id}")),
         on_dismiss: emitted.record(|()| "dismiss".to_owned()),
     };
     yew::Renderer::<Screen>::with_root_and_props(host.clone(), props).render();
@@ -134,6 +136,8 @@ fn conversation(
         last_seq: unread,
         unread,
         consent,
+        closed: false,
+        policy: None,
     }
 }
 
@@ -161,11 +165,11 @@ fn chatting() -> State {
                 at: 0,
                 client_id: None,
                 attachment: None,
+                masked: Vec::new(),
             },
         },
         Action::EntryArrived {
             conversation: "0123abcd-first".into(),
-                masked: Vec::new(),
             entry: Entry {
                 seq: 2,
                 author: Author::Operator,
@@ -173,11 +177,11 @@ fn chatting() -> State {
                 at: 0,
                 client_id: None,
                 attachment: None,
+                masked: Vec::new(),
             },
         },
     ])
 }
-                masked: Vec::new(),
 
 #[wasm_bindgen_test]
 async fn the_login_form_has_labelled_fields_and_submits_them() {
@@ -311,4 +315,144 @@ async fn a_lost_link_shows_a_reconnecting_banner() {
         status.iter().any(|s| s.contains("Reconnecting")),
         "{status:?}"
     );
+}
+
+#[wasm_bindgen_test]
+async fn close_is_sent_and_a_closed_conversation_says_so() {
+    let emitted = Emitted::default();
+    let host = mount(chatting(), &emitted).await;
+    button(&host, "Close conversation").click();
+    yew::scheduler::flush().await;
+    assert_eq!(emitted.taken(), ["close 0123abcd-first"]);
+
+    let closed =
+        (*Rc::new(chatting()).reduce(Action::CloseRequested("0123abcd-first".into()))).clone();
+    let host = mount(closed, &emitted).await;
+    let nav = host
+        .query_selector("nav")
+        .expect("valid")
+        .expect("the list");
+    let names: Vec<String> = all(&nav, "button").iter().map(text).collect();
+    assert_eq!(names[0], "Conversation 0123abcd 0 unread closed");
+    assert!(
+        all(&host, "button")
+            .iter()
+            .all(|b| text(b) != "Close conversation"),
+        "a closed conversation cannot be closed again"
+    );
+    let status = text(
+        &host
+            .query_selector(".cw-status")
+            .expect("valid")
+            .expect("a status line"),
+    );
+    assert!(status.starts_with("Closed."), "{status}");
+}
+
+#[wasm_bindgen_test]
+async fn delete_asks_first_and_keeping_it_sends_nothing() {
+    let emitted = Emitted::default();
+    let host = mount(chatting(), &emitted).await;
+    assert!(
+        host.query_selector("[role=group]")
+            .expect("valid")
+            .is_none()
+    );
+
+    button(&host, "Delete conversation").click();
+    yew::scheduler::flush().await;
+    assert!(
+        emitted.taken().is_empty(),
+        "nothing is deleted before confirming"
+    );
+    let question = host
+        .query_selector("[role=group]")
+        .expect("valid")
+        .expect("a confirmation");
+    assert!(text(&question).contains("for good"), "{}", text(&question));
+
+    button(&host, "Keep it").click();
+    yew::scheduler::flush().await;
+    assert!(emitted.taken().is_empty());
+    assert!(
+        host.query_selector("[role=group]")
+            .expect("valid")
+            .is_none()
+    );
+
+    button(&host, "Delete conversation").click();
+    yew::scheduler::flush().await;
+    button(&host, "Delete for good").click();
+    yew::scheduler::flush().await;
+    assert_eq!(emitted.taken(), ["delete 0123abcd-first"]);
+}
+
+#[wasm_bindgen_test]
+async fn transcripts_are_offered_in_three_formats() {
+    let emitted = Emitted::default();
+    let host = mount(chatting(), &emitted).await;
+    let export = host
+        .query_selector("nav[aria-label='Export transcript']")
+        .expect("valid")
+        .expect("an export navigation");
+    let links: Vec<(String, String)> = all(&export, "a")
+        .iter()
+        .map(|a| (text(a), a.get_attribute("href").unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            (
+                "Transcript as HTML".to_owned(),
+                "/api/conversations/0123abcd-first/transcript?format=html".to_owned()
+            ),
+            (
+                "Transcript as text".to_owned(),
+                "/api/conversations/0123abcd-first/transcript?format=text".to_owned()
+            ),
+            (
+                "Transcript as JSON".to_owned(),
+                "/api/conversations/0123abcd-first/transcript?format=json".to_owned()
+            ),
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_nudge_follows_the_draft_and_never_blocks_sending() {
+    let emitted = Emitted::default();
+    let host = mount(chatting(), &emitted).await;
+    let reply = labelled(&host, "Reply");
+    let nudges =
+        |host: &Element| -> Vec<String> { all(host, ".cw-nudge").iter().map(text).collect() };
+
+    type_into(&reply, "Could you send me your order number?");
+    yew::scheduler::flush().await;
+    assert!(nudges(&host).is_empty());
+    assert_eq!(reply.get_attribute("aria-describedby"), None);
+
+    type_into(&reply, "Could you send me your card number?");
+    yew::scheduler::flush().await;
+    assert_eq!(
+        nudges(&host),
+        ["Ask only for what you need: this shop's policy does not want card numbers in chat."]
+    );
+    assert_eq!(
+        reply.get_attribute("aria-describedby").as_deref(),
+        Some("cw-nudge")
+    );
+    assert!(
+        host.query_selector("[role=status] .cw-nudge")
+            .expect("valid")
+            .is_some(),
+        "announced politely"
+    );
+
+    button(&host, "Send").click();
+    yew::scheduler::flush().await;
+    assert_eq!(
+        emitted.taken(),
+        ["reply Could you send me your card number?"]
+    );
+    assert!(nudges(&host).is_empty(), "the emptied box asks for nothing");
 }

@@ -575,9 +575,10 @@ pub const NEGATIONS: &[&str] = &[
 /// prepositions ("the number on *your* card", "numéro de *votre* carte").
 pub const FILLERS: &[&str] = &[
     "your", "the", "a", "my", "of", "ihre", "ihrer", "ihr", "deine", "deiner", "dein", "der",
-    "die", "von", "la", "le", "votre", "ta", "ton", "tes", "vos", "de", "du", "des", "su",
-    "tu", "sus", "tus", "el", "della", "sua", "tua", "di", "del", "uw", "je", "jouw", "van",
-    "twojej", "twoj", "twoja", "twoje", "swojej", "swoj", "swoja", "swoje", "pana", "pani", "panskiej", "jusu", "tavo", "savo",
+    "die", "von", "la", "le", "votre", "ta", "ton", "tes", "vos", "de", "du", "des", "su", "tu",
+    "sus", "tus", "el", "della", "sua", "tua", "di", "del", "uw", "je", "jouw", "van", "twojej",
+    "twoj", "twoja", "twoje", "swojej", "swoj", "swoja", "swoje", "pana", "pani", "panskiej",
+    "jusu", "tavo", "savo",
 ];
 
 /// The categories `text` asks the reader to give, in [`Category::ALL`] order, each once.
@@ -597,7 +598,9 @@ pub fn requested(text: &str) -> Vec<Category> {
         if !contains_any(&words, REQUESTS) {
             continue;
         }
-        for clause in split(sentence, |c| is_sentence_end(c) || matches!(c, ',' | ';' | ':')) {
+        for clause in split(sentence, |c| {
+            is_sentence_end(c) || matches!(c, ',' | ';' | ':')
+        }) {
             let words = fold_words(clause);
             if contains_any(&words, NEGATIONS) {
                 continue;
