@@ -1,5 +1,38 @@
 // Starts the chat pane. A file rather than an inline script, because the pane's
 // Content-Security-Policy (`script-src 'self' 'wasm-unsafe-eval'`) blocks inline scripts.
-import init from "./chatward.js";
+//
+// The pane exists only after the customer opened the chat (the loader creates it on that
+// click), so what starts here starts no earlier than the app would start it. Two things start
+// before the app can: the wasm download, which compiles while it streams in, and the link to
+// the relay, which the app (`src/net.rs`) takes over from `window.chatwardSocket` instead of
+// opening its own. The app, not this file, speaks the protocol: the relay hears nothing
+// until the app's `hello`.
 
-init({ module_or_path: new URL("./chatward_bg.wasm", import.meta.url) });
+performance.mark("chatward:boot");
+
+/** Opens the customer WebSocket for the shop named in the fragment, as net.rs would. */
+function openSocket() {
+  const shop = new URLSearchParams(location.hash.slice(1)).get("shop") || "demo";
+  // The same check as the pane's config: anything else is not a shop the app would use.
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(shop)) return;
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  try {
+    const socket = new WebSocket(`${scheme}://${location.host}/ws/customer?shop=${shop}`);
+    socket.addEventListener("open", () => performance.mark("chatward:socket-open"), { once: true });
+    socket.addEventListener("message", () => performance.mark("chatward:welcome"), { once: true });
+    window.chatwardSocket = socket;
+  } catch (error) {
+    // The app opens its own link and reports a failure to the customer.
+  }
+}
+
+// The wasm first (pane.html preloads it: this fetch picks that up) and compiled while it
+// streams in, then the link, then the bindings, so none of them waits for another. A server
+// that does not send `application/wasm` makes streaming fail: the bindings then get the
+// plain response and compile it themselves.
+const wasmUrl = new URL("./chatward_bg.wasm", import.meta.url);
+const wasm = WebAssembly.compileStreaming(fetch(wasmUrl)).catch(() => fetch(wasmUrl));
+openSocket();
+const { default: init } = await import("./chatward.js");
+await init({ module_or_path: wasm });
+performance.mark("chatward:started");
