@@ -84,7 +84,11 @@ fn detach(socket: &WebSocket) {
 fn open(inner_rc: &Rc<RefCell<Inner>>) {
     let mut inner = inner_rc.borrow_mut();
     let on_action = inner.on_action.clone();
-    let socket = match WebSocket::new(&inner.url) {
+    let early = take_early_socket(&inner.url);
+    let is_open = early
+        .as_ref()
+        .is_some_and(|socket| socket.ready_state() == WebSocket::OPEN);
+    let socket = match early.map_or_else(|| WebSocket::new(&inner.url), Ok) {
         Ok(socket) => socket,
         Err(_) => {
             drop(inner);
@@ -138,6 +142,28 @@ fn open(inner_rc: &Rc<RefCell<Inner>>) {
         detach(&old);
     }
     inner.handlers = vec![on_open, on_message, on_close];
+    drop(inner);
+    // Its `open` event came before these handlers did.
+    if is_open {
+        on_action.emit(Action::LinkOpened);
+    }
+}
+
+/// The socket `boot.js` opened to `url` while the wasm loaded (`window.chatwardSocket`),
+/// taken once; `None` when there is none, or it is for another URL, or it already closed.
+fn take_early_socket(url: &str) -> Option<WebSocket> {
+    let window = web_sys::window()?;
+    let key = wasm_bindgen::JsValue::from_str("chatwardSocket");
+    let value = js_sys::Reflect::get(&window, &key).ok()?;
+    let _ = js_sys::Reflect::delete_property(&window, &key);
+    let socket = value.dyn_into::<WebSocket>().ok()?;
+    let state = socket.ready_state();
+    if socket.url() == url && (state == WebSocket::CONNECTING || state == WebSocket::OPEN) {
+        Some(socket)
+    } else {
+        let _ = socket.close();
+        None
+    }
 }
 
 fn schedule_retry(inner_rc: &Rc<RefCell<Inner>>) {
