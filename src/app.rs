@@ -10,14 +10,16 @@ use chatward_core::protocol::{
 use chatward_core::{Action as PolicyAction, Category};
 use gloo::timers::callback::Timeout;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::config::PaneConfig;
-use crate::i18n::Texts;
+use crate::i18n::{self, Texts};
 use crate::net::{self, Relay};
 use crate::privacy::{Check, Engine, stricter};
-use crate::state::{Action, Gate, Link, Pending, Removed, State, Upload, UploadStage};
+use crate::state::{
+    Action, Deletion, Gate, Link, Pending, Removed, Session, Standing, State, Upload, UploadStage,
+};
 
 /// The version recorded with every consent.
 const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -38,6 +40,14 @@ fn use_texts() -> Rc<Texts> {
 
 /// Asks the loader on the shop page to hide the pane.
 fn ask_to_close() {
+    // Let go of the focus, so that opening the pane again starts from its first control.
+    if let Some(active) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    {
+        let _ = active.blur();
+    }
     if let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) {
         let message = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&message, &"type".into(), &"chatward:close".into());
@@ -167,6 +177,98 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
+    // Deleted: the relay closes the link after telling the pane; nothing is resumed or
+    // reconnected, so no new conversation starts behind the customer's back.
+    {
+        let relay = relay.clone();
+        use_effect_with(state.standing, move |standing| {
+            if *standing == Standing::Deleted {
+                drop(relay.borrow_mut().take());
+            }
+        });
+    }
+
+    // The keyboard stays in the pane: Escape closes it, Tab cycles through its controls, and
+    // opening it (the loader focuses the frame) or changing screens starts at its first control.
+    let main_ref = use_node_ref();
+    {
+        let main_ref = main_ref.clone();
+        use_effect_with((), move |()| {
+            let window = web_sys::window();
+            let listeners = window.as_ref().and_then(|window| {
+                let document = window.document()?;
+                let on_key = {
+                    let main_ref = main_ref.clone();
+                    gloo::events::EventListener::new(&document, "keydown", move |event| {
+                        let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+                            return;
+                        };
+                        match event.key().as_str() {
+                            "Escape" => ask_to_close(),
+                            "Tab" => {
+                                if let Some(main) = main_ref.cast::<Element>() {
+                                    keep_focus_within(&main, event);
+                                }
+                            }
+                            _ => {}
+                        }
+                    })
+                };
+                let on_focus = gloo::events::EventListener::new(window, "focus", move |_| {
+                    if let Some(main) = main_ref.cast::<Element>() {
+                        focus_start(&main);
+                    }
+                });
+                Some((on_key, on_focus))
+            });
+            move || drop(listeners)
+        });
+    }
+    {
+        let main_ref = main_ref.clone();
+        let screen = (
+            std::mem::discriminant(&state.gate),
+            state.can_chat(),
+            state.standing == Standing::Deleted,
+        );
+        use_effect_with(screen, move |_| {
+            if let Some(main) = main_ref.cast::<Element>() {
+                focus_start(&main);
+            }
+        });
+    }
+
+    let on_delete_ask = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::DeleteAsked))
+    };
+    let on_delete_cancel = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::DeleteCancelled))
+    };
+    let on_delete_confirm = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(session) = state.session.clone() else {
+                return;
+            };
+            state.dispatch(Action::DeleteConfirmed);
+            let dispatcher = state.dispatcher();
+            net::delete_conversation(
+                "/api/conversation",
+                &session.conversation,
+                &session.token,
+                Callback::from(move |deleted: bool| {
+                    dispatcher.dispatch(if deleted {
+                        Action::DeleteSucceeded
+                    } else {
+                        Action::DeleteFailed
+                    });
+                }),
+            );
+        })
+    };
+
     let on_accept = {
         let relay = relay.clone();
         let state = state.clone();
@@ -236,12 +338,6 @@ pub fn App(props: &AppProps) -> Html {
         let relay = relay.clone();
         Callback::from(move |active: bool| send(&relay, &CustomerFrame::Typing { active }))
     };
-    let on_keydown = Callback::from(|event: KeyboardEvent| {
-        if event.key() == "Escape" {
-            ask_to_close();
-        }
-    });
-
     let style = config
         .color
         .as_ref()
@@ -250,13 +346,18 @@ pub fn App(props: &AppProps) -> Html {
     let operator = config.operator_card(&state.operator);
     html! {
         <ContextProvider<Rc<Texts>> context={props.texts.clone()}>
-            <main {class} aria-label={config.title.clone()} {style} onkeydown={on_keydown} ondragover={on_dragover} ondrop={on_drop}>
+            <main ref={main_ref} {class} aria-label={config.title.clone()} {style} ondragover={on_dragover} ondrop={on_drop}>
                 <Header title={config.title.clone()} operator={operator.clone()} social={config.social.clone()} />
                 <LinkBanner link={state.link} />
                 if let Some(error) = &state.error {
                     <p class="cw-error" role="alert">{ error }</p>
                 }
-                { body(&state, config, &operator, &engine, Callbacks { on_accept, on_decline, on_send, on_typing, on_files, on_dismiss }) }
+                <div class="cw-content">
+                    { body(&state, config, &operator, &engine, Callbacks {
+                        on_accept, on_decline, on_send, on_typing, on_files, on_dismiss,
+                        on_delete_ask, on_delete_cancel, on_delete_confirm,
+                    }) }
+                </div>
             </main>
         </ContextProvider<Rc<Texts>>>
     }
@@ -270,6 +371,79 @@ struct Callbacks {
     on_typing: Callback<bool>,
     on_files: Callback<Vec<web_sys::File>>,
     on_dismiss: Callback<u32>,
+    on_delete_ask: Callback<MouseEvent>,
+    on_delete_cancel: Callback<MouseEvent>,
+    on_delete_confirm: Callback<MouseEvent>,
+}
+
+/// What the keyboard can reach; the pane sets no positive `tabindex`, so this is tab order.
+const FOCUSABLE: &str = "a[href], button:not([disabled]), textarea:not([disabled]), \
+    input:not([disabled]):not([tabindex='-1']), summary, [tabindex='0']";
+
+/// The controls in `root` a person can reach now (not inside a closed `details` or hidden).
+fn focusable(root: &Element, selector: &str) -> Vec<HtmlElement> {
+    let Ok(list) = root.query_selector_all(selector) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|index| list.item(index)?.dyn_into::<HtmlElement>().ok())
+        .filter(|element| element.offset_width() > 0 || element.offset_height() > 0)
+        .collect()
+}
+
+fn active_element() -> Option<Element> {
+    web_sys::window()?.document()?.active_element()
+}
+
+/// Tab from the last control goes to the first and Shift+Tab from the first to the last, so
+/// the focus stays in the open pane instead of wandering off to the shop page behind it.
+fn keep_focus_within(root: &Element, event: &web_sys::KeyboardEvent) {
+    let controls = focusable(root, FOCUSABLE);
+    let (Some(first), Some(last)) = (controls.first(), controls.last()) else {
+        return;
+    };
+    let active = active_element();
+    let at = controls
+        .iter()
+        .position(|control| active.as_ref() == Some(control.unchecked_ref::<Element>()));
+    let target = match (event.shift_key(), at) {
+        (false, None) => Some(first),
+        (false, Some(at)) if at + 1 == controls.len() => Some(first),
+        (true, None | Some(0)) => Some(last),
+        _ => None,
+    };
+    if let Some(target) = target {
+        event.prevent_default();
+        let _ = target.focus();
+    }
+}
+
+/// Puts the focus on the screen's first control (the message box when chatting) unless the
+/// customer is already on a control. Does nothing while the pane is not the focused frame,
+/// so a hidden pane never steals the focus from the shop page.
+fn focus_start(root: &Element) {
+    let has_focus = root
+        .owner_document()
+        .is_some_and(|document| document.has_focus().unwrap_or(false));
+    if !has_focus {
+        return;
+    }
+    let on_control = active_element()
+        .is_some_and(|active| root.contains(Some(&active)) && !root.is_same_node(Some(&active)));
+    if on_control {
+        return;
+    }
+    let target = focusable(root, "#cw-draft:not([disabled])")
+        .into_iter()
+        .chain(focusable(
+            root,
+            ".cw-content a[href], .cw-content button:not([disabled])",
+        ))
+        .chain(focusable(root, FOCUSABLE))
+        .next();
+    if let Some(target) = target {
+        let _ = target.focus();
+    }
 }
 
 fn body(
@@ -279,6 +453,9 @@ fn body(
     engine: &Engine,
     callbacks: Callbacks,
 ) -> Html {
+    if state.standing == Standing::Deleted {
+        return html! { <Deleted /> };
+    }
     match &state.gate {
         Gate::Loading => html! { <Connecting /> },
         Gate::Pending(statement) => {
@@ -296,6 +473,18 @@ fn body(
         Gate::Declined => html! { <Declined email={operator.email.clone()} /> },
         Gate::Recording(_) | Gate::Accepted(_) => html! {
             <>
+                if let Some(session) = &state.session {
+                    <ChatTools
+                        session={session.clone()}
+                        deletion={state.deletion}
+                        on_ask={callbacks.on_delete_ask}
+                        on_cancel={callbacks.on_delete_cancel}
+                        on_confirm={callbacks.on_delete_confirm}
+                    />
+                }
+                if state.standing == Standing::Closed {
+                    <ShopClosed />
+                }
                 <Conversation
                     entries={state.entries.clone()}
                     pending={state.pending.clone()}
@@ -415,6 +604,86 @@ fn Declined(props: &DeclinedProps) -> Html {
                 <p>{ sentence_with_link(&texts, "declined.email", "email", email, &format!("mailto:{email}")) }</p>
             }
         </div>
+    }
+}
+
+/// The notice after the conversation was deleted; nothing of it is left in the pane.
+#[component]
+fn Deleted() -> Html {
+    let texts = use_texts();
+    html! {
+        <div class="cw-declined" role="status">
+            <p>{ texts.get("deleted") }</p>
+        </div>
+    }
+}
+
+/// The banner while the shop has closed the chat; writing again reopens it.
+#[component]
+fn ShopClosed() -> Html {
+    let texts = use_texts();
+    html! { <p class="cw-banner" role="status">{ texts.get("closed") }</p> }
+}
+
+#[derive(Properties, PartialEq)]
+struct ChatToolsProps {
+    session: Session,
+    deletion: Deletion,
+    on_ask: Callback<MouseEvent>,
+    on_cancel: Callback<MouseEvent>,
+    on_confirm: Callback<MouseEvent>,
+}
+
+/// The customer's own controls over the conversation: download its transcript, delete it.
+#[component]
+fn ChatTools(props: &ChatToolsProps) -> Html {
+    let texts = use_texts();
+    // Plain same-origin links: the pane is served by the relay, so `download` works inside
+    // the shop's cross-origin iframe without fetching the file into memory first.
+    let query = format!(
+        "conversation={}&token={}",
+        js_sys::encode_uri_component(&props.session.conversation),
+        js_sys::encode_uri_component(&props.session.token),
+    );
+    let keep = use_node_ref();
+    // The confirmation takes the focus on its safe choice, so Enter never deletes by accident.
+    {
+        let keep = keep.clone();
+        use_effect_with(props.deletion, move |deletion| {
+            if *deletion == Deletion::Confirming
+                && let Some(button) = keep.cast::<HtmlElement>()
+            {
+                let _ = button.focus();
+            }
+        });
+    }
+    let delete = match props.deletion {
+        Deletion::Idle | Deletion::Failed => html! {
+            <button type="button" class="cw-quiet" onclick={props.on_ask.clone()}>{ texts.get("delete") }</button>
+        },
+        Deletion::Confirming => html! {
+            <div class="cw-confirm-delete" role="group" aria-labelledby="cw-delete-question">
+                <p id="cw-delete-question">{ texts.get("delete.confirm") }</p>
+                <div class="cw-actions">
+                    <button type="button" class="cw-danger" onclick={props.on_confirm.clone()}>{ texts.get("delete.yes") }</button>
+                    <button type="button" ref={keep} onclick={props.on_cancel.clone()}>{ texts.get("delete.no") }</button>
+                </div>
+            </div>
+        },
+        Deletion::Deleting => html! { <p role="status">{ texts.get("delete.deleting") }</p> },
+    };
+    html! {
+        <section class="cw-tools" aria-label={texts.get("tools").to_owned()}>
+            <details class="cw-transcript">
+                <summary>{ texts.get("transcript") }</summary>
+                <a href={format!("/api/transcript?format=html&{query}")} download="">{ texts.get("transcript.html") }</a>
+                <a href={format!("/api/transcript?format=text&{query}")} download="">{ texts.get("transcript.text") }</a>
+            </details>
+            { delete }
+            if props.deletion == Deletion::Failed {
+                <p class="cw-reason" role="alert">{ texts.get("delete.failed") }</p>
+            }
+        </section>
     }
 }
 
@@ -889,7 +1158,7 @@ async fn send_file(
     use chatward_core::{RefusalReason, UploadLimits, check_upload};
 
     let name = file.name();
-    let refuse = |reason: String| {
+    let refuse = |reason: RefusalReason| {
         dispatcher.dispatch(Action::FileRefused {
             id,
             name: name.clone(),
@@ -898,11 +1167,11 @@ async fn send_file(
     };
     // A huge file is refused before it is read into memory.
     if file.size() > max_bytes as f64 {
-        refuse(RefusalReason::TooLarge.to_string());
+        refuse(RefusalReason::TooLarge);
         return;
     }
     let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await else {
-        refuse(RefusalReason::Empty.to_string());
+        refuse(RefusalReason::Empty);
         return;
     };
     let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
@@ -913,7 +1182,7 @@ async fn send_file(
     let clean = match check_upload(&bytes, &limits) {
         Ok(clean) => clean,
         Err(refusal) => {
-            refuse(refusal.to_string());
+            refuse(refusal.reason);
             return;
         }
     };
@@ -999,7 +1268,7 @@ fn Uploads(props: &UploadsProps) -> Html {
         match &upload.stage {
             UploadStage::Refused { reason } => html! {
                 <li key={upload.id} class="cw-upload cw-upload-refused">
-                    <p role="alert">{ texts.fill("upload.refused", &[("name", &upload.name)]) }{ " " }{ reason.clone() }</p>
+                    <p role="alert">{ texts.fill("upload.refused", &[("name", &upload.name)]) }{ " " }{ i18n::refusal(&texts, *reason) }</p>
                     { dismiss_button }
                 </li>
             },

@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use chatward_core::RefusalReason;
+
 /// The languages shipped with the pane (besides English, compiled in).
 pub const LANGUAGES: [&str; 8] = ["en", "de", "fr", "es", "it", "nl", "pl", "lt"];
 
@@ -88,6 +90,84 @@ const ENGLISH: &[(&str, &str)] = &[
         "link.lost",
         "Connection lost. Reconnecting… Your messages are kept and will be sent.",
     ),
+    ("tools", "This chat"),
+    ("transcript", "Transcript"),
+    ("transcript.html", "Download as a web page (HTML)"),
+    ("transcript.text", "Download as plain text"),
+    ("delete", "Delete this chat"),
+    (
+        "delete.confirm",
+        "Delete this chat with its messages and pictures for good? Only the record that you accepted the privacy statement is kept.",
+    ),
+    ("delete.yes", "Delete for good"),
+    ("delete.no", "Keep the chat"),
+    ("delete.deleting", "Deleting…"),
+    (
+        "delete.failed",
+        "The chat could not be deleted. Please check your connection and try again.",
+    ),
+    (
+        "deleted",
+        "Your chat was deleted: its messages and pictures are gone, and this window has forgotten it. Only the record that you accepted the privacy statement is kept. Thank you for writing to us.",
+    ),
+    (
+        "closed",
+        "The shop closed this chat. You can still write: a new message opens it again.",
+    ),
+    ("refusal.empty", "This file is empty."),
+    (
+        "refusal.too-large",
+        "This file is larger than this shop accepts.",
+    ),
+    (
+        "refusal.executable",
+        "This file is a program, not a picture.",
+    ),
+    ("refusal.script", "This file is a script, not a picture."),
+    ("refusal.html", "This file is a web page, not a picture."),
+    (
+        "refusal.svg",
+        "This file is an SVG drawing, which we cannot show safely.",
+    ),
+    (
+        "refusal.document",
+        "This file is a document, not a picture.",
+    ),
+    ("refusal.archive", "This file is an archive, not a picture."),
+    ("refusal.font", "This file is a font, not a picture."),
+    (
+        "refusal.media",
+        "This file is sound or video, not a picture.",
+    ),
+    (
+        "refusal.text",
+        "This file is text, not a picture. You can paste the text into the chat.",
+    ),
+    (
+        "refusal.unsupported-image",
+        "This picture's format is not one we can show.",
+    ),
+    (
+        "refusal.truncated",
+        "This picture is incomplete; it may not have finished downloading.",
+    ),
+    (
+        "refusal.corrupt",
+        "This picture is damaged or only looks like a picture.",
+    ),
+    (
+        "refusal.too-many-pixels",
+        "This picture has too many pixels to show safely.",
+    ),
+    (
+        "refusal.hidden-payload",
+        "This picture carries hidden content we cannot remove.",
+    ),
+    ("refusal.unrecognised", "We cannot tell what this file is."),
+    (
+        "refusal.way_forward",
+        "Send a screenshot or photo as PNG or JPEG.",
+    ),
 ];
 
 /// The words of one language, with English behind them.
@@ -145,6 +225,14 @@ impl Texts {
     }
 }
 
+/// Why a file was refused and what to do instead, in the customer's language: the core's
+/// reason kind picks the words, so every language explains every kind.
+pub fn refusal(texts: &Texts, reason: RefusalReason) -> String {
+    // The keys follow the reason's stable code (`refusal.too-large`, ...).
+    let key = format!("refusal.{}", reason.as_str());
+    format!("{} {}", texts.get(&key), texts.get("refusal.way_forward"))
+}
+
 /// The shipped language closest to `requested` (`de-AT` gives `de`), or English.
 pub fn supported(requested: &str) -> &'static str {
     let primary = requested.get(..2).unwrap_or("").to_ascii_lowercase();
@@ -176,6 +264,50 @@ mod tests {
     #[test]
     fn a_broken_file_gives_english() {
         assert_eq!(Texts::from_json("fr", "{not json").get("send"), "Send");
+    }
+
+    /// Every kind the core's upload check can give, so each has its words.
+    const REASONS: [RefusalReason; 17] = [
+        RefusalReason::Empty,
+        RefusalReason::TooLarge,
+        RefusalReason::Executable,
+        RefusalReason::Script,
+        RefusalReason::Html,
+        RefusalReason::Svg,
+        RefusalReason::Document,
+        RefusalReason::Archive,
+        RefusalReason::Font,
+        RefusalReason::Media,
+        RefusalReason::Text,
+        RefusalReason::UnsupportedImage,
+        RefusalReason::Truncated,
+        RefusalReason::Corrupt,
+        RefusalReason::TooManyPixels,
+        RefusalReason::HiddenPayload,
+        RefusalReason::Unrecognised,
+    ];
+
+    #[test]
+    fn every_refusal_reads_in_english_as_the_core_says_it() {
+        let texts = Texts::english();
+        for reason in REASONS {
+            // The core's English sentence is the reference the translations start from.
+            assert_eq!(refusal(&texts, reason), reason.to_string(), "{reason:?}");
+        }
+    }
+
+    #[test]
+    fn every_refusal_is_translated_with_its_way_forward() {
+        let json =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/web/i18n/de.json"))
+                .expect("de.json");
+        let texts = Texts::from_json("de", &json);
+        let english = Texts::english();
+        for reason in REASONS {
+            let german = refusal(&texts, reason);
+            assert_ne!(german, refusal(&english, reason), "{reason:?}");
+            assert!(german.contains("PNG"), "{reason:?}: {german}");
+        }
     }
 
     #[test]

@@ -268,6 +268,37 @@ pub fn upload(
     }
 }
 
+/// Asks the relay to delete the customer's conversation: `DELETE /api/conversation` with
+/// the conversation and its token as headers. `on_done` gets `true` when the relay answered
+/// 204, `false` when it refused or could not be reached.
+pub fn delete_conversation(url: &str, conversation: &str, token: &str, on_done: Callback<bool>) {
+    let started = (|| -> Result<web_sys::XmlHttpRequest, wasm_bindgen::JsValue> {
+        let request = web_sys::XmlHttpRequest::new()?;
+        request.open_with_async("DELETE", url, true)?;
+        request.set_request_header("X-Chatward-Conversation", conversation)?;
+        request.set_request_header("X-Chatward-Token", token)?;
+        Ok(request)
+    })();
+    let Ok(request) = started else {
+        on_done.emit(false);
+        return;
+    };
+    let settled = {
+        let request = request.clone();
+        let on_done = on_done.clone();
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            on_done.emit(request.status().unwrap_or(0) == 204);
+        })
+    };
+    // `loadend` fires once, after success, error or abort alike.
+    request.set_onloadend(Some(settled.as_ref().unchecked_ref()));
+    if request.send().is_ok() {
+        settled.forget();
+    } else {
+        on_done.emit(false);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::backoff_ms;

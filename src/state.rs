@@ -3,10 +3,10 @@
 
 use std::rc::Rc;
 
-use chatward_core::Policy;
 use chatward_core::protocol::{
     Author, ConsentRecord, CustomerEvent, Entry, OperatorProfile, Statement,
 };
+use chatward_core::{Policy, RefusalReason};
 use yew::Reducible;
 
 /// Where the customer stands with the shop's privacy statement.
@@ -31,6 +31,29 @@ pub enum Link {
     Open,
     /// The connection dropped; the pane is trying again. Unsent messages are kept.
     Lost,
+}
+
+/// Where the conversation stands for the customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Open,
+    /// The shop closed it; the customer may still write, which reopens it.
+    Closed,
+    /// Deleted: the pane forgot the conversation and its token and says so.
+    Deleted,
+}
+
+/// The steps of "Delete this chat".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deletion {
+    /// Nothing asked.
+    Idle,
+    /// The customer asked; the pane asks them to confirm.
+    Confirming,
+    /// Confirmed; the relay is deleting.
+    Deleting,
+    /// The relay could not delete it; the customer may try again.
+    Failed,
 }
 
 /// A message the customer sent that the relay has not acknowledged yet.
@@ -65,8 +88,9 @@ pub struct Upload {
 /// Where an upload stands.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UploadStage {
-    /// The check in the browser refused it; nothing was sent.
-    Refused { reason: String },
+    /// The check in the browser refused it; nothing was sent. Shown in the customer's
+    /// language from the reason's kind.
+    Refused { reason: RefusalReason },
     /// Checked and cleaned; the cleaned copy is on its way.
     Sending {
         percent: u8,
@@ -110,6 +134,8 @@ pub struct State {
     pub gate: Gate,
     pub link: Link,
     pub session: Option<Session>,
+    pub standing: Standing,
+    pub deletion: Deletion,
     /// How many `welcome`s arrived: each one (a reconnect too) re-sends what is unsent.
     pub welcomes: u32,
     pub operator: OperatorProfile,
@@ -134,6 +160,8 @@ impl Default for State {
             gate: Gate::Loading,
             link: Link::Connecting,
             session: None,
+            standing: Standing::Open,
+            deletion: Deletion::Idle,
             welcomes: 0,
             operator: OperatorProfile::default(),
             shop_rules: ShopRules::default(),
@@ -155,7 +183,20 @@ impl State {
 
     /// True when the customer may type and send.
     pub fn can_chat(&self) -> bool {
-        matches!(self.gate, Gate::Accepted(_))
+        matches!(self.gate, Gate::Accepted(_)) && self.standing != Standing::Deleted
+    }
+
+    /// Forgets the conversation: its token, its entries, what was unsent and the pictures.
+    fn forget_conversation(&mut self) {
+        self.session = None;
+        self.standing = Standing::Deleted;
+        self.deletion = Deletion::Idle;
+        self.entries.clear();
+        self.pending.clear();
+        self.uploads.clear();
+        self.operator_typing = false;
+        self.operator_read = 0;
+        self.error = None;
     }
 
     fn stage_of(&mut self, id: u32) -> Option<&mut UploadStage> {
@@ -199,7 +240,7 @@ pub enum Action {
     FileRefused {
         id: u32,
         name: String,
-        reason: String,
+        reason: RefusalReason,
     },
     /// The browser's check accepted a file; its cleaned copy is being sent.
     FileAccepted {
@@ -223,6 +264,16 @@ pub enum Action {
     UploadDismissed {
         id: u32,
     },
+    /// The customer pressed "Delete this chat"; the pane asks to confirm.
+    DeleteAsked,
+    /// The customer changed their mind.
+    DeleteCancelled,
+    /// The customer confirmed; the request is on its way.
+    DeleteConfirmed,
+    /// The relay answered 204: the conversation is gone.
+    DeleteSucceeded,
+    /// The relay refused or could not be reached.
+    DeleteFailed,
 }
 
 impl Reducible for State {
@@ -243,6 +294,10 @@ impl Reducible for State {
             }
             Action::PrivacyDeclined => next.gate = Gate::Declined,
             Action::MessageQueued { client_id, text } => {
+                // Writing in a closed chat reopens it (the relay does the same).
+                if next.standing == Standing::Closed {
+                    next.standing = Standing::Open;
+                }
                 next.pending.push(Pending {
                     client_id,
                     text,
@@ -298,6 +353,16 @@ impl Reducible for State {
                 }
             }
             Action::UploadDismissed { id } => next.uploads.retain(|upload| upload.id != id),
+            Action::DeleteAsked if next.session.is_some() => next.deletion = Deletion::Confirming,
+            Action::DeleteCancelled => next.deletion = Deletion::Idle,
+            Action::DeleteConfirmed if next.deletion == Deletion::Confirming => {
+                next.deletion = Deletion::Deleting;
+            }
+            Action::DeleteSucceeded => next.forget_conversation(),
+            Action::DeleteFailed if next.deletion == Deletion::Deleting => {
+                next.deletion = Deletion::Failed;
+            }
+            Action::DeleteAsked | Action::DeleteConfirmed | Action::DeleteFailed => {}
         }
         Rc::new(next)
     }
@@ -315,6 +380,10 @@ fn apply(state: &mut State, event: CustomerEvent) {
             allow,
             ..
         } => {
+            // Once deleted, nothing more is shown: the relay closes the link after `deleted`.
+            if state.standing == Standing::Deleted {
+                return;
+            }
             state.shop_rules = ShopRules { policy, allow };
             state.welcomes = state.welcomes.wrapping_add(1);
             // A different conversation (the old one expired) starts from nothing, but
@@ -325,6 +394,7 @@ fn apply(state: &mut State, event: CustomerEvent) {
                 .is_some_and(|s| s.conversation != conversation)
             {
                 state.entries.clear();
+                state.standing = Standing::Open;
             }
             state.session = Some(Session {
                 conversation,
@@ -366,6 +436,12 @@ fn apply(state: &mut State, event: CustomerEvent) {
         CustomerEvent::Typing { active } => state.operator_typing = active,
         CustomerEvent::Read { seq } => state.operator_read = state.operator_read.max(seq),
         CustomerEvent::Error { message, .. } => state.error = Some(message),
+        CustomerEvent::Closed { .. } if state.standing == Standing::Open => {
+            state.standing = Standing::Closed;
+            state.operator_typing = false;
+        }
+        CustomerEvent::Closed { .. } => {}
+        CustomerEvent::Deleted => state.forget_conversation(),
     }
 }
 
@@ -417,6 +493,7 @@ mod tests {
                 at: 0,
                 client_id: client_id.map(Into::into),
                 attachment: None,
+                masked: Vec::new(),
             },
         }))
     }
@@ -493,7 +570,6 @@ mod tests {
             welcome("c1", Some(record("2026-11"))),
             queued.clone(),
             Action::LinkLost,
-                masked: Vec::new(),
         ]);
         assert_eq!(state.link, Link::Lost);
         assert_eq!(state.pending.len(), 1, "unsent message kept while offline");
@@ -578,13 +654,13 @@ mod tests {
         let refused = Action::FileRefused {
             id: 7,
             name: "x.jpg".into(),
-            reason: "A program".into(),
+            reason: RefusalReason::Executable,
         };
         let state = run([refused.clone()]);
         assert_eq!(
             state.uploads[0].stage,
             UploadStage::Refused {
-                reason: "A program".into()
+                reason: RefusalReason::Executable
             }
         );
         let state = run([refused, Action::UploadDismissed { id: 7 }]);
@@ -609,5 +685,105 @@ mod tests {
             entry(1, Author::Operator, None),
         ]);
         assert!(!state.operator_typing);
+    }
+
+    fn chatting() -> Vec<Action> {
+        vec![
+            welcome("c1", Some(record("2026-11"))),
+            entry(1, Author::Customer, None),
+            entry(2, Author::Operator, None),
+            Action::MessageQueued {
+                client_id: "a".into(),
+                text: "unsent".into(),
+            },
+        ]
+    }
+
+    #[test]
+    fn deleting_asks_first_then_forgets_the_conversation_and_its_token() {
+        let mut actions = chatting();
+        actions.push(Action::DeleteAsked);
+        assert_eq!(run(actions.clone()).deletion, Deletion::Confirming);
+        actions.push(Action::DeleteConfirmed);
+        let state = run(actions.clone());
+        assert_eq!(state.deletion, Deletion::Deleting);
+        assert!(state.session.is_some(), "kept until the relay confirms");
+        actions.push(Action::DeleteSucceeded);
+        let state = run(actions);
+        assert_eq!(state.standing, Standing::Deleted);
+        assert_eq!(state.session, None);
+        assert!(state.entries.is_empty() && state.pending.is_empty());
+        assert!(!state.can_chat());
+    }
+
+    #[test]
+    fn confirming_without_asking_or_after_cancelling_deletes_nothing() {
+        let mut actions = chatting();
+        actions.push(Action::DeleteConfirmed);
+        assert_eq!(run(actions.clone()).deletion, Deletion::Idle);
+        actions.extend([
+            Action::DeleteAsked,
+            Action::DeleteCancelled,
+            Action::DeleteConfirmed,
+        ]);
+        let state = run(actions);
+        assert_eq!(state.deletion, Deletion::Idle);
+        assert_eq!(state.entries.len(), 2);
+    }
+
+    #[test]
+    fn a_failed_deletion_keeps_the_chat_and_may_be_tried_again() {
+        let mut actions = chatting();
+        actions.extend([
+            Action::DeleteAsked,
+            Action::DeleteConfirmed,
+            Action::DeleteFailed,
+        ]);
+        let state = run(actions.clone());
+        assert_eq!(state.deletion, Deletion::Failed);
+        assert_eq!(state.standing, Standing::Open);
+        assert!(state.session.is_some() && state.can_chat());
+        actions.push(Action::DeleteAsked);
+        assert_eq!(run(actions).deletion, Deletion::Confirming);
+    }
+
+    #[test]
+    fn a_deleted_event_forgets_the_session_and_a_later_welcome_does_not_bring_it_back() {
+        let mut actions = chatting();
+        actions.push(Action::Received(Box::new(CustomerEvent::Deleted)));
+        let state = run(actions.clone());
+        assert_eq!(state.standing, Standing::Deleted);
+        assert_eq!(state.session, None);
+        actions.push(welcome("c2", Some(record("2026-11"))));
+        let state = run(actions);
+        assert_eq!(state.standing, Standing::Deleted);
+        assert_eq!(state.session, None);
+        assert!(!state.can_chat());
+    }
+
+    #[test]
+    fn a_chat_closed_by_the_shop_reopens_when_the_customer_writes() {
+        let mut actions = chatting();
+        actions.push(Action::Received(Box::new(CustomerEvent::Closed {
+            by: Author::Operator,
+        })));
+        let state = run(actions.clone());
+        assert_eq!(state.standing, Standing::Closed);
+        assert!(state.can_chat(), "the customer may still write");
+        actions.push(Action::MessageQueued {
+            client_id: "b".into(),
+            text: "one more thing".into(),
+        });
+        assert_eq!(run(actions).standing, Standing::Open);
+    }
+
+    #[test]
+    fn a_closed_event_after_deletion_changes_nothing() {
+        let mut actions = chatting();
+        actions.push(Action::Received(Box::new(CustomerEvent::Deleted)));
+        actions.push(Action::Received(Box::new(CustomerEvent::Closed {
+            by: Author::Operator,
+        })));
+        assert_eq!(run(actions).standing, Standing::Deleted);
     }
 }
