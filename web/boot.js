@@ -2,17 +2,35 @@
 // Content-Security-Policy (`script-src 'self' 'wasm-unsafe-eval'`) blocks inline scripts.
 //
 // The pane exists only after the customer opened the chat (the loader creates it on that
-// click), so what starts here starts no earlier than the app would start it. Two things start
-// before the app can: the wasm download, which compiles while it streams in, and the link to
-// the relay, which the app (`src/net.rs`) takes over from `window.chatwardSocket` instead of
-// opening its own. The app, not this file, speaks the protocol: the relay hears nothing
-// until the app's `hello`.
+// click), so what starts here starts no earlier than the app would start it. Three things
+// start before the app can: the wasm download, which compiles while it streams in; the
+// customer's language file, if not English; and the link to the relay, which the app
+// (`src/net.rs`) takes over from `window.chatwardSocket` instead of opening its own. The
+// app, not this file, speaks the protocol: the relay hears nothing until the app's `hello`.
+// docs/performance.md has the figures and what was left out on purpose.
 
 performance.mark("chatward:boot");
 
+const settings = new URLSearchParams(location.hash.slice(1));
+
+/** The languages with a file in `i18n/`: `LANGUAGES` in src/i18n.rs, but English. */
+const TRANSLATED = ["de", "fr", "es", "it", "nl", "pl", "lt"];
+
+/** Preloads the words the app will fetch for a language other than English (src/lib.rs). */
+function preloadWords() {
+  const lang = (settings.get("lang") || "").slice(0, 2).toLowerCase();
+  if (!TRANSLATED.includes(lang)) return;
+  const link = document.createElement("link");
+  link.rel = "preload";
+  link.as = "fetch";
+  link.crossOrigin = "anonymous";
+  link.href = `i18n/${lang}.json`;
+  document.head.append(link);
+}
+
 /** Opens the customer WebSocket for the shop named in the fragment, as net.rs would. */
 function openSocket() {
-  const shop = new URLSearchParams(location.hash.slice(1)).get("shop") || "demo";
+  const shop = settings.get("shop") || "demo";
   // The same check as the pane's config: anything else is not a shop the app would use.
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(shop)) return;
   const scheme = location.protocol === "https:" ? "wss" : "ws";
@@ -27,12 +45,13 @@ function openSocket() {
 }
 
 // The wasm first (pane.html preloads it: this fetch picks that up) and compiled while it
-// streams in, then the link, then the bindings, so none of them waits for another. A server
+// streams in, then the link and the words, then the bindings, so none waits for another. A server
 // that does not send `application/wasm` makes streaming fail: the bindings then get the
 // plain response and compile it themselves.
 const wasmUrl = new URL("./chatward_bg.wasm", import.meta.url);
 const wasm = WebAssembly.compileStreaming(fetch(wasmUrl)).catch(() => fetch(wasmUrl));
 openSocket();
+preloadWords();
 const { default: init } = await import("./chatward.js");
 await init({ module_or_path: wasm });
 performance.mark("chatward:started");

@@ -8,12 +8,20 @@
 // All times are ms after the click, in the browser's clock; "seen by playwright" is the
 // node-side figure `browser.bench.mjs` reports, which adds the test driver's own delay.
 // Run it through the harness, `cargo xtask e2e e2e/bench/open.bench.mjs`, or with the
-// harness's environment: `node e2e/bench/open.bench.mjs [runs]` (default 20).
+// harness's environment: `node e2e/bench/open.bench.mjs [runs] [language]` (default 20 runs,
+// English; a language such as `de` makes the browser's locale German, so the pane also
+// fetches its words).
+
+import { readFileSync } from 'node:fs';
 
 import { launchBrowser } from '../harness.mjs';
 import { openShop } from '../customer.mjs';
 
 const RUNS = Number(process.argv[2] ?? process.env.CHATWARD_BENCH_RUNS ?? 20);
+const LANG = process.argv[3] ?? process.env.CHATWARD_BENCH_LANG ?? 'en';
+/** The Accept button's name in LANG. */
+const ACCEPT = LANG === 'en' ? 'Accept' : JSON.parse(
+  readFileSync(new URL(`../../web/i18n/${LANG}.json`, import.meta.url), 'utf8'))['gate.accept'];
 
 /** The value at quantile `q` (0..1) of `values`, nearest rank. */
 function quantile(values, q) {
@@ -23,19 +31,19 @@ function quantile(values, q) {
 
 /** A browser context whose pane frames mark when the Accept button is in the DOM. */
 async function benchContext(browser) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: LANG });
   // Runs in every frame before the frame's own scripts; only the pane watches.
-  await context.addInitScript(() => {
+  await context.addInitScript((acceptName) => {
     if (!location.pathname.startsWith('/pane/')) return;
     new MutationObserver((_, observer) => {
       const accept = [...document.querySelectorAll('button')]
-        .find((button) => button.textContent.trim() === 'Accept');
+        .find((button) => button.textContent.trim() === acceptName);
       if (!accept) return;
       observer.disconnect();
       performance.mark('bench:accept-in-dom');
       requestAnimationFrame(() => performance.mark('bench:accept-next-frame'));
     }).observe(document, { childList: true, subtree: true });
-  });
+  }, ACCEPT);
   return context;
 }
 
@@ -53,7 +61,7 @@ async function visit(browser, context) {
     });
     const started = Date.now();
     await launcher.click();
-    await pane.getByRole('button', { name: 'Accept' }).waitFor();
+    await pane.getByRole('button', { name: ACCEPT }).waitFor();
     const seen = Date.now() - started;
     const clickAt = await shop.evaluate(() => window.chatwardBenchClick);
     const frame = shop.frames().find((f) => new URL(f.url()).pathname.startsWith('/pane/'));
@@ -96,7 +104,7 @@ function report(title, runs) {
   });
   const isBytes = (row) => row.name.endsWith(' bytes');
   rows.sort((a, b) => (isBytes(a) - isBytes(b)) || a.median - b.median);
-  console.log(`${title}, ${runs.length} runs (ms after the click; bytes on the wire):`);
+  console.log(`${title}, ${runs.length} runs, language ${LANG} (ms after the click; bytes on the wire):`);
   for (const row of rows) {
     console.log(`  ${row.name.padEnd(34)} median ${row.median.toFixed(0).padStart(7)}` +
       `  p90 ${row.p90.toFixed(0).padStart(7)}${row.n < runs.length ? `  (in ${row.n} runs)` : ''}`);
