@@ -61,6 +61,24 @@ pub struct FileLimits {
     pub frame_burst: Option<u32>,
     /// Frames per second a connection may send in the long run.
     pub frames_per_second: Option<u32>,
+    /// WebSockets one client address may hold open at once; 0 turns the limit off.
+    pub sockets_per_address: Option<u32>,
+    /// New WebSocket connections per minute and address, in the long run; 0: no limit.
+    pub connections_per_minute: Option<u32>,
+    /// New WebSocket connections one address may open at once.
+    pub connection_burst: Option<u32>,
+    /// Uploads per minute and address, in the long run; 0: no limit.
+    pub uploads_per_minute: Option<u32>,
+    /// Uploads one address may send at once.
+    pub upload_burst: Option<u32>,
+    /// Operator login attempts per minute and address, in the long run; 0: no limit.
+    pub logins_per_minute: Option<u32>,
+    /// Login attempts one address may make at once.
+    pub login_burst: Option<u32>,
+    /// Take the client's address from the last `X-Forwarded-For` entry instead of the TCP
+    /// peer. Only behind exactly one reverse proxy that sets it; off by default, because
+    /// anyone can send the header.
+    pub trust_forwarded_for: Option<bool>,
 }
 
 /// One shop as written in the file.
@@ -119,6 +137,43 @@ pub struct Limits {
     pub frame_burst: u32,
     /// Frames per second a connection may send in the long run.
     pub frames_per_second: u32,
+    /// WebSockets one client address may hold open at once; 0: no limit. Generous, since
+    /// many customers can share an address (offices, mobile carriers).
+    pub sockets_per_address: u32,
+    /// New WebSocket connections per client address.
+    pub connections: Rate,
+    /// Uploads per client address.
+    pub uploads: Rate,
+    /// Operator login attempts per client address.
+    pub logins: Rate,
+    /// Whether the client address comes from the last `X-Forwarded-For` entry (set by the
+    /// one reverse proxy in front of the relay) rather than from the TCP peer.
+    pub trust_forwarded_for: bool,
+}
+
+/// A rate per client address: `burst` at once, refilled at `per_minute`. A `per_minute` of
+/// 0 turns the limit off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    /// Long-run allowance per minute.
+    pub per_minute: u32,
+    /// How many may come at once (at least 1).
+    pub burst: u32,
+}
+
+impl Rate {
+    /// No limit.
+    pub const UNLIMITED: Self = Self {
+        per_minute: 0,
+        burst: 1,
+    };
+
+    fn from_file(per_minute: Option<u32>, burst: Option<u32>, default: Self) -> Self {
+        Self {
+            per_minute: per_minute.unwrap_or(default.per_minute),
+            burst: burst.unwrap_or(default.burst).max(1),
+        }
+    }
 }
 
 impl Default for Limits {
@@ -129,6 +184,23 @@ impl Default for Limits {
             idle_timeout: Duration::from_secs(300),
             frame_burst: 30,
             frames_per_second: 5,
+            sockets_per_address: 64,
+            // A pane reconnects after a lost link, a page opens a few; 30 at once then one
+            // a second is far beyond people and well below a flood.
+            connections: Rate {
+                per_minute: 60,
+                burst: 30,
+            },
+            uploads: Rate {
+                per_minute: 20,
+                burst: 10,
+            },
+            // Argon2 checks are expensive and passwords are guessed: few and slow.
+            logins: Rate {
+                per_minute: 6,
+                burst: 10,
+            },
+            trust_forwarded_for: false,
         }
     }
 }
@@ -233,6 +305,29 @@ impl FileConfig {
                 .frames_per_second
                 .unwrap_or(defaults.frames_per_second)
                 .max(1),
+            sockets_per_address: self
+                .limits
+                .sockets_per_address
+                .unwrap_or(defaults.sockets_per_address),
+            connections: Rate::from_file(
+                self.limits.connections_per_minute,
+                self.limits.connection_burst,
+                defaults.connections,
+            ),
+            uploads: Rate::from_file(
+                self.limits.uploads_per_minute,
+                self.limits.upload_burst,
+                defaults.uploads,
+            ),
+            logins: Rate::from_file(
+                self.limits.logins_per_minute,
+                self.limits.login_burst,
+                defaults.logins,
+            ),
+            trust_forwarded_for: self
+                .limits
+                .trust_forwarded_for
+                .unwrap_or(defaults.trust_forwarded_for),
         };
         let file_shops = if self.shops.is_empty() {
             demo_shops()
@@ -406,6 +501,26 @@ mod tests {
     fn unknown_policy_categories_are_errors() {
         let text = "[shops.x]\nallowed_origins = []\nstatement = { version = \"1\", text = \"t\" }\noperator = { name = \"n\" }\npolicy = { SHOE_SIZE = \"block\" }\n";
         assert!(FileConfig::parse(text).is_err());
+    }
+
+    #[test]
+    fn per_address_limits_come_from_the_file() {
+        let text = "[limits]\nsockets_per_address = 3\nuploads_per_minute = 0\n\
+                    login_burst = 0\ntrust_forwarded_for = true\n";
+        let limits = FileConfig::parse(text)
+            .unwrap()
+            .into_config()
+            .unwrap()
+            .limits;
+        assert_eq!(limits.sockets_per_address, 3);
+        assert_eq!(limits.uploads.per_minute, 0, "0 turns it off");
+        assert_eq!(limits.logins.burst, 1, "a burst is at least 1");
+        assert_eq!(limits.connections, Limits::default().connections);
+        assert!(limits.trust_forwarded_for);
+        assert!(
+            !Limits::default().trust_forwarded_for,
+            "off unless asked for"
+        );
     }
 
     #[test]

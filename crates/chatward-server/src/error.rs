@@ -23,6 +23,13 @@ pub enum AppError {
     Refused(String),
     /// The relay is overloaded for the moment; the client may retry soon.
     Busy(&'static str),
+    /// This client (address) is over one of its limits; 429 with `Retry-After`.
+    Limited {
+        /// What happened and what to do, for people.
+        message: &'static str,
+        /// How long until it would be allowed.
+        retry_after: std::time::Duration,
+    },
     /// The relay failed; details went to the log.
     Internal,
 }
@@ -33,6 +40,20 @@ impl IntoResponse for AppError {
             Self::Refused(message) => {
                 let body = Json(serde_json::json!({ "error": message }));
                 return (StatusCode::UNPROCESSABLE_ENTITY, body).into_response();
+            }
+            Self::Limited {
+                message,
+                retry_after,
+            } => {
+                // Whole seconds, rounded up, so a client that waits as told gets through.
+                let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+                let body = Json(serde_json::json!({ "error": message }));
+                return (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(axum::http::header::RETRY_AFTER, seconds.to_string())],
+                    body,
+                )
+                    .into_response();
             }
             Self::TooLarge(message) => (StatusCode::PAYLOAD_TOO_LARGE, message),
             Self::Unauthorized(message) => (StatusCode::UNAUTHORIZED, message),

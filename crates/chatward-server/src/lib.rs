@@ -21,6 +21,7 @@ mod deletion;
 mod enforce;
 mod error;
 mod http;
+mod limits;
 mod transcript;
 mod uploads;
 pub mod ws;
@@ -34,12 +35,12 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use crate::auth::{hash_password, sha256_hex};
-pub use crate::config::{Config, ConfigError, FileConfig, Limits, Shop};
+pub use crate::config::{Config, ConfigError, FileConfig, Limits, Rate, Shop};
+pub use crate::deletion::delete_inactive;
 pub use crate::error::AppError;
 pub use crate::http::demo_shop_app;
 pub use crate::state::AppState;
 pub use crate::store::{OperatorAccount, Retired, Store, StoreError, StoredAttachment};
-pub use crate::deletion::delete_inactive;
 
 /// Largest HTTP request body the API accepts (login JSON); uploads get their own limit.
 const API_BODY_LIMIT: usize = 16 * 1024;
@@ -50,7 +51,13 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/ws/customer", get(ws::customer_upgrade))
         .route("/ws/operator", get(ws::operator_upgrade))
-        .route("/api/operator/login", post(http::login))
+        .route(
+            "/api/operator/login",
+            post(http::login).layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                limits::logins,
+            )),
+        )
         .route("/api/operator/logout", post(http::logout))
         .route("/api/operator/me", get(http::me))
         .route("/api/transcript", get(transcript::customer))
@@ -62,7 +69,13 @@ pub fn app(state: AppState) -> Router {
         .route("/api/conversations/{id}", delete(deletion::operator))
         .layer(RequestBodyLimitLayer::new(API_BODY_LIMIT))
         // Added after the API's body limit: uploads read their body against the shop's own.
-        .route("/api/upload", post(uploads::upload))
+        .route(
+            "/api/upload",
+            post(uploads::upload).layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                limits::uploads,
+            )),
+        )
         .route("/api/attachments/{id}", get(uploads::attachment))
         .fallback_service(static_files)
         .layer(axum::middleware::from_fn_with_state(

@@ -42,6 +42,8 @@ pub struct Shared {
     /// Uploads in flight: each holds up to its shop's limit in memory (received and
     /// cleaned copies) and a core while checked, so a burst queues here.
     pub upload_slots: tokio::sync::Semaphore,
+    /// Open sockets and rates per client address.
+    pub per_address: crate::limits::AddressLimits,
     next_session: AtomicU64,
 }
 
@@ -49,6 +51,7 @@ impl AppState {
     /// Builds the state from a configuration and an open store.
     pub fn new(config: Config, store: Store) -> Self {
         Self(Arc::new(Shared {
+            per_address: crate::limits::AddressLimits::new(&config.limits),
             config,
             store,
             hub: Hub::new(),

@@ -505,15 +505,14 @@ impl Store {
             tx.rollback().await?;
             return Ok(None);
         }
-        let files = sqlx::query(
-            "DELETE FROM attachments WHERE conversation_id = $1 RETURNING file_name",
-        )
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|row| row.try_get("file_name"))
-        .collect::<Result<Vec<String>, _>>()?;
+        let files =
+            sqlx::query("DELETE FROM attachments WHERE conversation_id = $1 RETURNING file_name")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|row| row.try_get("file_name"))
+                .collect::<Result<Vec<String>, _>>()?;
         // Children before parents, so this does not depend on the database enforcing `ON
         // DELETE CASCADE` (SQLite only does with foreign keys switched on).
         sqlx::query("DELETE FROM entries WHERE conversation_id = $1")

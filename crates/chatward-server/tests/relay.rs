@@ -18,12 +18,16 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 #[path = "relay/cli.rs"]
 mod cli;
+#[path = "relay/limits.rs"]
+mod limits;
+#[path = "relay/operations.rs"]
+mod operations;
 #[path = "relay/sessions.rs"]
 mod sessions;
-#[path = "relay/uploads.rs"]
-mod uploads;
 #[path = "relay/transcript.rs"]
 mod transcript;
+#[path = "relay/uploads.rs"]
+mod uploads;
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -84,6 +88,17 @@ impl Relay {
 
     /// A relay whose demo shop is changed by `edit`.
     async fn start_shop(edit: impl FnOnce(&mut chatward_server::Shop)) -> Self {
+        Self::start_config(|config| {
+            edit(std::sync::Arc::make_mut(
+                config.shops.get_mut("demo").unwrap(),
+            ))
+        })
+        .await
+    }
+
+    /// A relay whose configuration is changed by `edit`, served like `chatward serve`
+    /// serves it (with each connection's address, for the per-address limits).
+    async fn start_config(edit: impl FnOnce(&mut chatward_server::Config)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let dist = dir.path().join("dist");
         std::fs::create_dir_all(dist.join("pane")).unwrap();
@@ -101,9 +116,7 @@ impl Relay {
             ..FileConfig::default()
         };
         let mut config = file.into_config().unwrap();
-        edit(std::sync::Arc::make_mut(
-            config.shops.get_mut("demo").unwrap(),
-        ));
+        edit(&mut config);
         let store = Store::connect(&config.database).await.unwrap();
         let account = OperatorAccount {
             username: OPERATOR.to_owned(),
@@ -115,7 +128,10 @@ impl Relay {
         let addr = listener.local_addr().unwrap();
         let state = AppState::new(config, store);
         let router = app(state.clone());
-        let server = tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        let server = tokio::spawn(async move {
+            let router = router.into_make_service_with_connect_info::<SocketAddr>();
+            axum::serve(listener, router).await.unwrap()
+        });
         Self {
             addr,
             state,

@@ -114,7 +114,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
     let state = AppState::new(config, store);
     tokio::spawn(retention(state.clone()));
-    let relay_server = axum::serve(relay, app(state)).with_graceful_shutdown(shutdown());
+    // Each connection's address feeds the per-address limits (see `limits.rs`).
+    let relay_app = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let relay_server = axum::serve(relay, relay_app).with_graceful_shutdown(shutdown());
     match demo {
         Some((listener, demo_app)) => {
             let demo_server = axum::serve(listener, demo_app).with_graceful_shutdown(shutdown());

@@ -8,15 +8,14 @@ use std::sync::Arc;
 
 use axum::extract::ws::Message;
 use chatward_core::protocol::{
-    ConsentRecord, CustomerEvent, CustomerFrame, ErrorCode, OperatorEvent, PROTOCOL_VERSION,
-    Resume,
+    ConsentRecord, CustomerEvent, CustomerFrame, ErrorCode, OperatorEvent, PROTOCOL_VERSION, Resume,
 };
 use futures_util::{Sink, Stream};
 use tokio::sync::{broadcast, mpsc};
 
 use super::{
     FLUSH_TIMEOUT, FrameBudget, Incoming, LIMITED, OUTBOX, is_valid_client_id, next_frame,
-    ping_ticker, send_json, send_ping, text_problem,
+    ping_ticker, send_close, send_json, send_ping, text_problem,
 };
 use crate::auth::{random_hex, sha256_hex};
 use crate::config::Shop;
@@ -281,6 +280,13 @@ async fn write_loop<W>(
             event = feed.recv() => match event {
                 Ok(event) => match &*event {
                     CustomerEvent::Entry { entry } if entry.seq <= replayed => Ok(()),
+                    CustomerEvent::Deleted => {
+                        // The conversation is gone: say so, then end the session.
+                        let _ = send_json(&mut sink, &*event).await;
+                        send_close(&mut sink, axum::extract::ws::close_code::NORMAL, "deleted")
+                            .await;
+                        break;
+                    }
                     _ => send_json(&mut sink, &*event).await,
                 },
                 Err(broadcast::error::RecvError::Lagged(missed)) => {
@@ -344,10 +350,18 @@ impl Session {
                 Ok(None)
             }
         };
-        result.unwrap_or_else(|error| {
-            tracing::error!(%error, conversation = %self.conversation.id, "customer frame failed");
-            Some(internal())
-        })
+        match result {
+            Ok(answer) => answer,
+            // Deleted while this socket was open (its `deleted` may still be on the way).
+            Err(StoreError::Gone) => Some(CustomerEvent::Error {
+                code: ErrorCode::UnknownConversation,
+                message: "This chat was deleted; reload the page to start a new one.".to_owned(),
+            }),
+            Err(error) => {
+                tracing::error!(%error, conversation = %self.conversation.id, "customer frame failed");
+                Some(internal())
+            }
+        }
     }
 
     async fn consent(
@@ -431,6 +445,7 @@ impl Session {
                 (text, masked)
             }
         };
+        // What was masked is stored with the entry (categories only) for the transcript.
         let appended = self
             .state
             .store
@@ -440,7 +455,6 @@ impl Session {
         tracing::debug!(%conversation, seq, len = text.len(), is_new = appended.is_new, "customer message");
         if appended.is_new {
             let hub = &self.state.hub;
-        // What was masked is stored with the entry (categories only) for the transcript.
             // Every customer connection of the conversation (this one included) gets the
             // stored entry; the pane settles its pending copy with it.
             hub.to_customer(

@@ -22,6 +22,7 @@ use serde::de::DeserializeOwned;
 use crate::config::DEFAULT_SHOP;
 use crate::error::AppError;
 use crate::http::{is_same_origin, logged_in_operator, origin_matches};
+use crate::limits::{Action, ClientAddress, SocketSlot};
 use crate::state::AppState;
 
 /// Answers queued by a reader for its writer.
@@ -59,9 +60,20 @@ pub struct CustomerQuery {
 pub async fn customer_upgrade(
     State(state): State<AppState>,
     Query(query): Query<CustomerQuery>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, AppError> {
+    let slot = match admit(&state, address) {
+        Ok(slot) => slot,
+        Err(message) => {
+            let error = chatward_core::protocol::CustomerEvent::Error {
+                code: chatward_core::protocol::ErrorCode::Limited,
+                message: message.to_owned(),
+            };
+            return Ok(refuse(upgrade, error));
+        }
+    };
     let shop_id = query.shop.as_deref().unwrap_or(DEFAULT_SHOP);
     let shop = state
         .shop(shop_id)
@@ -86,18 +98,30 @@ pub async fn customer_upgrade(
     Ok(upgrade
         .max_message_size(limits.max_frame_bytes)
         .max_frame_size(limits.max_frame_bytes)
-        .on_upgrade(move |socket| {
+        .on_upgrade(move |socket| async move {
+            let _slot = slot;
             let (sink, stream) = socket.split();
-            customer::run(state, shop, sink, stream)
+            customer::run(state, shop, sink, stream).await;
         }))
 }
 
 /// `GET /ws/operator`: the console. Needs the session cookie and the relay's own origin.
 pub async fn operator_upgrade(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, AppError> {
+    let slot = match admit(&state, address) {
+        Ok(slot) => slot,
+        Err(message) => {
+            let error = chatward_core::protocol::OperatorEvent::Error {
+                code: chatward_core::protocol::ErrorCode::Limited,
+                message: message.to_owned(),
+            };
+            return Ok(refuse(upgrade, error));
+        }
+    };
     let account = logged_in_operator(&state, &headers).await?;
     // SameSite=Strict already keeps other sites' pages from using the cookie; checking the
     // origin as well closes cross-site WebSocket hijacking for older browsers.
@@ -110,10 +134,43 @@ pub async fn operator_upgrade(
     Ok(upgrade
         .max_message_size(limits.max_frame_bytes)
         .max_frame_size(limits.max_frame_bytes)
-        .on_upgrade(move |socket| {
+        .on_upgrade(move |socket| async move {
+            let _slot = slot;
             let (sink, stream) = socket.split();
-            operator::run(state, account, sink, stream)
+            operator::run(state, account, sink, stream).await;
         }))
+}
+
+/// Checks the address's connection rate and takes one of its open-socket slots, before
+/// any other work; `Err` carries the sentence for the client.
+fn admit(state: &AppState, address: Option<std::net::IpAddr>) -> Result<SocketSlot, &'static str> {
+    let limits = &state.per_address;
+    if let Err(wait) = limits.check(Action::Connect, address) {
+        tracing::info!(
+            wait_ms = wait.as_millis(),
+            "websocket limited per address: rate"
+        );
+        return Err("Too many new connections from your network; please wait a moment and reload.");
+    }
+    limits.open_socket(address).ok_or_else(|| {
+        tracing::info!("websocket limited per address: open sockets");
+        "Too many chats are open from your network; please close one or try again later."
+    })
+}
+
+/// Answers an over-limit client: the upgrade completes (browsers cannot read a refused
+/// handshake's status), `error` is sent as `error limited`, then the socket is closed with
+/// 1013 "try again later".
+fn refuse<E>(upgrade: WebSocketUpgrade, error: E) -> Response
+where
+    E: serde::Serialize + Send + Sync + 'static,
+{
+    upgrade.on_upgrade(move |socket| async move {
+        let (mut sink, _stream) = socket.split();
+        if send_json(&mut sink, &error).await.is_ok() {
+            send_close(&mut sink, axum::extract::ws::close_code::AGAIN, "limited").await;
+        }
+    })
 }
 
 /// What the reader got from the socket.
@@ -153,14 +210,14 @@ where
     }
 }
 
-/// Sends a close frame (code 1000) with a short machine-readable reason; a peer that is
-/// already gone is fine.
-async fn send_close<W>(sink: &mut W, reason: &'static str)
+/// Sends a close frame with a short machine-readable reason; a peer that is already gone
+/// is fine.
+async fn send_close<W>(sink: &mut W, code: u16, reason: &'static str)
 where
     W: Sink<Message> + Unpin,
 {
     let frame = axum::extract::ws::CloseFrame {
-        code: axum::extract::ws::close_code::NORMAL,
+        code,
         reason: Utf8Bytes::from_static(reason),
     };
     let _ = sink.send(Message::Close(Some(frame))).await;

@@ -64,7 +64,10 @@ async fn assert_closed(socket: &mut Socket, reason: &str) {
             .expect("the relay closes within the patience");
         match message {
             Some(Ok(Message::Close(frame))) => {
-                assert_eq!(frame.map(|frame| frame.reason.to_string()).as_deref(), Some(reason));
+                assert_eq!(
+                    frame.map(|frame| frame.reason.to_string()).as_deref(),
+                    Some(reason)
+                );
                 break;
             }
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
@@ -131,7 +134,14 @@ async fn an_operator_closes_and_the_customers_next_message_reopens() {
     );
     summary_of(&mut operator, &conversation, true).await;
     let store = &relay.state.store;
-    assert!(store.conversation(&conversation).await.unwrap().unwrap().is_closed);
+    assert!(
+        store
+            .conversation(&conversation)
+            .await
+            .unwrap()
+            .unwrap()
+            .is_closed
+    );
 
     // A console that connects now lists it as closed.
     let mut late = relay.operator(&cookie).await;
@@ -152,12 +162,22 @@ async fn an_operator_closes_and_the_customers_next_message_reopens() {
     )
     .await;
     summary_of(&mut operator, &conversation, true).await;
-    assert_eq!(store.entries_after(&conversation, 0).await.unwrap().len(), 2);
+    assert_eq!(
+        store.entries_after(&conversation, 0).await.unwrap().len(),
+        2
+    );
 
     // The customer writes again: the conversation is open again, for every console.
     assert_eq!(say(&mut customer, "m2", "Hello again").await, 3);
     summary_of(&mut late, &conversation, false).await;
-    assert!(!store.conversation(&conversation).await.unwrap().unwrap().is_closed);
+    assert!(
+        !store
+            .conversation(&conversation)
+            .await
+            .unwrap()
+            .unwrap()
+            .is_closed
+    );
 
     send(
         &mut operator,
@@ -203,10 +223,16 @@ async fn a_customer_deletes_the_conversation_and_nothing_of_it_is_served() {
     assert_eq!(std::fs::read_dir(&upload_dir).unwrap().count(), 1);
 
     // A wrong token deletes nothing.
-    assert_eq!(delete_as_customer(&relay, &conversation, "wrong").await, 401);
+    assert_eq!(
+        delete_as_customer(&relay, &conversation, "wrong").await,
+        401
+    );
     assert_eq!(delete_as_customer(&relay, "nope", &token).await, 401);
     let store = &relay.state.store;
-    assert_eq!(store.entries_after(&conversation, 0).await.unwrap().len(), 2);
+    assert_eq!(
+        store.entries_after(&conversation, 0).await.unwrap().len(),
+        2
+    );
 
     assert_eq!(delete_as_customer(&relay, &conversation, &token).await, 204);
     // The live socket hears it and is closed; consoles drop the conversation.
@@ -228,7 +254,13 @@ async fn a_customer_deletes_the_conversation_and_nothing_of_it_is_served() {
 
     // Content, files and token are gone; the consent record stays.
     assert!(store.conversation(&conversation).await.unwrap().is_none());
-    assert!(store.entries_after(&conversation, 0).await.unwrap().is_empty());
+    assert!(
+        store
+            .entries_after(&conversation, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(store.attachment(&attachment.id).await.unwrap().is_none());
     assert_eq!(std::fs::read_dir(&upload_dir).unwrap().count(), 0);
     assert!(store.latest_consent(&conversation).await.unwrap().is_some());
@@ -258,7 +290,10 @@ async fn a_customer_deletes_the_conversation_and_nothing_of_it_is_served() {
         .unwrap();
     assert_eq!(operator_transcript.status(), 404);
     assert_eq!(delete_as_customer(&relay, &conversation, &token).await, 401);
-    assert_eq!(delete_as_operator(&relay, &conversation, Some(&cookie)).await, 404);
+    assert_eq!(
+        delete_as_operator(&relay, &conversation, Some(&cookie)).await,
+        404
+    );
 
     // The pane's stored session cannot resume it.
     let mut back = relay.customer().await;
@@ -304,16 +339,34 @@ async fn an_operator_deletes_a_conversation_from_the_console_only() {
         .await
         .unwrap();
     assert_eq!(foreign.status(), 403);
-    assert_eq!(delete_as_operator(&relay, "unknown", Some(&cookie)).await, 404);
+    assert_eq!(
+        delete_as_operator(&relay, "unknown", Some(&cookie)).await,
+        404
+    );
     let store = &relay.state.store;
     assert!(store.conversation(&conversation).await.unwrap().is_some());
 
-    assert_eq!(delete_as_operator(&relay, &conversation, Some(&cookie)).await, 204);
-    assert_eq!(recv::<CustomerEvent>(&mut customer).await, CustomerEvent::Deleted);
+    assert_eq!(
+        delete_as_operator(&relay, &conversation, Some(&cookie)).await,
+        204
+    );
+    assert_eq!(
+        recv::<CustomerEvent>(&mut customer).await,
+        CustomerEvent::Deleted
+    );
     assert_closed(&mut customer, "deleted").await;
-    assert!(store.entries_after(&conversation, 0).await.unwrap().is_empty());
+    assert!(
+        store
+            .entries_after(&conversation, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(store.latest_consent(&conversation).await.unwrap().is_some());
-    assert_eq!(delete_as_operator(&relay, &conversation, Some(&cookie)).await, 404);
+    assert_eq!(
+        delete_as_operator(&relay, &conversation, Some(&cookie)).await,
+        404
+    );
 }
 
 #[tokio::test]
@@ -332,7 +385,10 @@ async fn retention_tells_the_live_customer_and_the_consoles() {
         .await
         .unwrap();
     assert_eq!(deleted, 1);
-    assert_eq!(recv::<CustomerEvent>(&mut customer).await, CustomerEvent::Deleted);
+    assert_eq!(
+        recv::<CustomerEvent>(&mut customer).await,
+        CustomerEvent::Deleted
+    );
     assert_closed(&mut customer, "deleted").await;
     let removed = operator_until(&mut operator, |event| match event {
         OperatorEvent::Removed { conversation } => Some(conversation),
