@@ -2,7 +2,9 @@
 //! operator's session open them, nothing else does; the JSON verifies with the core's
 //! `verify` and a tampered copy does not; the HTML escapes what a customer typed.
 
-use chatward_core::protocol::{Author, OperatorEvent, OperatorFrame};
+use chatward_core::protocol::{
+    Author, CustomerEvent, CustomerFrame, Entry, OperatorEvent, OperatorFrame, Resume,
+};
 use chatward_core::{Transcript, TranscriptError, verify};
 
 use super::{Relay, Socket, consent, greet, recv, say, send};
@@ -100,7 +102,10 @@ async fn the_customer_downloads_json_html_and_text_with_consent_and_messages() {
     let relay = Relay::start().await;
     let (mut customer, conversation, token) = consented(&relay).await;
     say(&mut customer, "m1", "Where is my parcel?").await;
-    assert_eq!(reply(&relay, &conversation, "It arrives on Friday.").await, 2);
+    assert_eq!(
+        reply(&relay, &conversation, "It arrives on Friday.").await,
+        2
+    );
 
     let response = download(&relay, "json", &conversation, &token).await;
     assert_eq!(header(&response, "content-type"), "application/json");
@@ -161,7 +166,10 @@ async fn the_customer_downloads_json_html_and_text_with_consent_and_messages() {
         .unwrap();
     let again: Transcript =
         serde_json::from_str(&body_of(default, &conversation, "json").await).unwrap();
-    assert_eq!(again, transcript, "the same conversation seals the same way");
+    assert_eq!(
+        again, transcript,
+        "the same conversation seals the same way"
+    );
 }
 
 #[tokio::test]
@@ -383,4 +391,122 @@ async fn a_transcript_holds_every_entry_past_one_page() {
         transcript.entries.last().unwrap().text,
         format!("line {count}")
     );
+}
+
+/// Sends a message the relay will mask and returns the stored entry it echoes.
+async fn say_masked(socket: &mut Socket, client_id: &str, text: &str) -> Entry {
+    let frame = CustomerFrame::Message {
+        client_id: client_id.to_owned(),
+        text: text.to_owned(),
+    };
+    send(socket, &frame).await;
+    loop {
+        match recv(socket).await {
+            CustomerEvent::Entry { entry } => return entry,
+            CustomerEvent::Ack { .. } => {}
+            other => panic!("expected the entry, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_masked_message_names_the_category_and_never_the_value() {
+    // National IDs are masked by default; this shop masks e-mail addresses too.
+    let policy = chatward_core::Policy::with_overrides([("EMAIL", "mask")]).unwrap();
+    let relay = Relay::start_with(policy).await;
+    let (mut customer, conversation, token) = consented(&relay).await;
+    let pesel = "44051401359";
+    let email = "jane.doe@example.org";
+    let entry = say_masked(
+        &mut customer,
+        "m1",
+        &format!("My PESEL is {pesel}, write to {email}"),
+    )
+    .await;
+    use chatward_core::Category::{Email, NationalId};
+    assert_eq!(entry.masked, [Email, NationalId], "the live entry says so");
+    assert!(!entry.text.contains(pesel) && !entry.text.contains(email));
+    say(&mut customer, "m2", "thanks").await;
+
+    // What was stored: a replay on resume reads it back from the database.
+    let mut back = relay.customer().await;
+    let resume = Resume {
+        conversation: conversation.clone(),
+        token: token.clone(),
+        last_seq: 0,
+    };
+    greet(&mut back, Some(resume)).await;
+    match recv(&mut back).await {
+        CustomerEvent::Entry { entry: replayed } => assert_eq!(replayed, entry),
+        other => panic!("expected the replayed entry, got {other:?}"),
+    }
+
+    let json = download(&relay, "json", &conversation, &token)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let transcript: Transcript = serde_json::from_str(&json).unwrap();
+    assert_eq!(verify(&transcript), Ok(()));
+    assert_eq!(transcript.entries[0].masked, [Email, NationalId]);
+    assert!(
+        transcript.entries[1].masked.is_empty(),
+        "only where something was masked"
+    );
+    assert!(json.contains(r#""masked": ["#), "{json}");
+    let html = download(&relay, "html", &conversation, &token)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let text = download(&relay, "text", &conversation, &token)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let words = "masked: e-mail address, national ID or tax number";
+    assert!(html.contains(words), "the HTML names what was masked");
+    assert!(text.contains(words), "the text names what was masked");
+    assert_eq!(text.matches("masked:").count(), 1);
+    for (format, body) in [("json", &json), ("html", &html), ("text", &text)] {
+        assert!(!body.contains(pesel), "{format} holds the ID");
+        assert!(!body.contains(email), "{format} holds the address");
+        assert!(
+            !body.contains("jane.doe"),
+            "{format} holds part of the address"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_downloaded_transcript_verifies_with_the_command_and_a_changed_copy_does_not() {
+    let relay = Relay::start().await;
+    let (mut customer, conversation, token) = consented(&relay).await;
+    say(&mut customer, "m1", "the lamp flickers").await;
+    reply(&relay, &conversation, "We will send a new one.").await;
+    let json = download(&relay, "json", &conversation, &token)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, contents: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, contents).unwrap();
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_chatward"))
+            .args(["transcript", "verify"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8(output.stdout).unwrap(),
+        )
+    };
+    let (code, stdout) = run("download.json", &json);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(stdout.starts_with("valid: 2 entries"), "{stdout}");
+    let (code, stdout) = run("edited.json", &json.replace("a new one", "nothing"));
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stdout.contains("entry 2 (seq 2)"), "{stdout}");
 }
