@@ -40,16 +40,22 @@ test('hovering or focusing the launcher sends nothing to the relay; the click do
   }
 });
 
-test('the pane uses the one WebSocket its boot script opened', async () => {
+test('the pane fetches each file once and uses the one WebSocket its boot script opened', async () => {
   const { shop, pane } = await openShop(browser);
   try {
     const sockets = [];
+    const files = [];
     shop.on('websocket', (socket) => sockets.push(new URL(socket.url()).pathname));
+    shop.on('request', (request) => files.push(new URL(request.url()).pathname));
     await shop.getByRole('button', { name: 'Open chat' }).click();
     // The welcome came over a socket; a second one would have been opened before it.
     await pane.getByRole('button', { name: 'Accept' }).click();
     await pane.getByRole('textbox', { name: 'Message' }).waitFor();
     assert.deepEqual(sockets, ['/ws/customer']);
+    // A preload that does not match the fetch that needs it is downloaded twice.
+    for (const file of ['/pane/chatward_bg.wasm', '/pane/chatward.js']) {
+      assert.equal(files.filter((path) => path === file).length, 1, `${file} requested once`);
+    }
   } finally {
     await shop.context().close();
   }
