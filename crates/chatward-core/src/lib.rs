@@ -27,6 +27,6 @@ pub use detect::{
 };
 
 pub use transcript::{
-    TRANSCRIPT_FORMAT, Transcript, TranscriptEntry, TranscriptError, TranscriptHeader, render_html,
-    render_text, verify,
+    Continuity, TRANSCRIPT_FORMAT, Transcript, TranscriptEntry, TranscriptError, TranscriptHeader,
+    compare, render_html, render_text, verify,
 };

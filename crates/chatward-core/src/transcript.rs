@@ -188,6 +188,89 @@ pub fn verify(transcript: &Transcript) -> Result<(), TranscriptError> {
     Ok(())
 }
 
+/// How a later download of a conversation relates to an earlier one, entry by entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Continuity {
+    /// The later copy holds every consent and entry of the earlier one unchanged, and
+    /// `added` entries more.
+    Extends {
+        /// Entries in the later copy after the earlier one's last.
+        added: usize,
+    },
+    /// The copies are of different conversations.
+    OtherConversation,
+    /// A consent of the earlier copy is missing or different in the later one.
+    ConsentChanged,
+    /// The entry with this `seq` reads differently in the later copy.
+    Changed {
+        /// The entry's sequence number.
+        seq: u64,
+    },
+    /// The earlier copy's entry with this `seq` is not in the later copy.
+    Missing {
+        /// The entry's sequence number.
+        seq: u64,
+    },
+}
+
+impl fmt::Display for Continuity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Extends { added } => write!(
+                f,
+                "holds every entry of the earlier copy unchanged, and {added} more"
+            ),
+            Self::OtherConversation => f.write_str("the copies are of different conversations"),
+            Self::ConsentChanged => {
+                f.write_str("a consent of the earlier copy is missing or different")
+            }
+            Self::Changed { seq } => write!(f, "entry seq {seq} differs from the earlier copy"),
+            Self::Missing { seq } => {
+                write!(f, "entry seq {seq} of the earlier copy is missing")
+            }
+        }
+    }
+}
+
+/// Compares a later download with an earlier one by content, not by hash: hashes differ
+/// between downloads whenever the header did (a new consent, a changed statement), but
+/// entries and consents only ever grow, so everything in the earlier copy must be in the
+/// later one, unchanged and in the same place. Verify both chains first.
+pub fn compare(earlier: &Transcript, later: &Transcript) -> Continuity {
+    if earlier.header.conversation != later.header.conversation
+        || earlier.header.shop != later.header.shop
+    {
+        return Continuity::OtherConversation;
+    }
+    if !later.header.consents.starts_with(&earlier.header.consents)
+        || earlier.header.started_at != later.header.started_at
+    {
+        return Continuity::ConsentChanged;
+    }
+    for (index, old) in earlier.entries.iter().enumerate() {
+        let Some(new) = later.entries.get(index) else {
+            return Continuity::Missing { seq: old.seq };
+        };
+        let same = old.seq == new.seq
+            && old.author == new.author
+            && old.at == new.at
+            && old.text == new.text
+            && old.attachment == new.attachment
+            && old.masked == new.masked;
+        if !same {
+            // A removed entry shows as the next one in its place: name the earlier seq
+            // that is gone when the later copy skips it.
+            if new.seq > old.seq {
+                return Continuity::Missing { seq: old.seq };
+            }
+            return Continuity::Changed { seq: old.seq };
+        }
+    }
+    Continuity::Extends {
+        added: later.entries.len() - earlier.entries.len(),
+    }
+}
+
 fn header_hash(header: &TranscriptHeader) -> [u8; 32] {
     let mut bytes = Canonical::new(HEADER_TAG);
     bytes.str(&header.conversation);
@@ -590,21 +673,27 @@ mod tests {
         );
     }
 
-    #[test]
-    fn masked_categories_are_sealed_and_shown_in_plain_words() {
-        let mut transcript = sample();
-        let mut entries: Vec<Entry> = Vec::new();
-        for sealed in &transcript.entries {
-            entries.push(Entry {
+    /// The entries a transcript was sealed from.
+    fn entries_of(transcript: &Transcript) -> Vec<Entry> {
+        transcript
+            .entries
+            .iter()
+            .map(|sealed| Entry {
                 seq: sealed.seq,
                 author: sealed.author,
                 text: sealed.text.clone(),
                 at: sealed.at,
                 client_id: None,
-                attachment: None,
-                masked: Vec::new(),
-            });
-        }
+                attachment: sealed.attachment.clone(),
+                masked: sealed.masked.clone(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn masked_categories_are_sealed_and_shown_in_plain_words() {
+        let mut transcript = sample();
+        let mut entries = entries_of(&transcript);
         entries[0].text = "My PESEL is ●●●●●●●●●●●".into();
         entries[0].masked = vec![Category::Email, Category::NationalId];
         transcript = Transcript::seal(transcript.header, &entries);
@@ -640,6 +729,73 @@ mod tests {
         let transcript = sample();
         assert_eq!(transcript.header_hash, PINNED_HEADER_HASH);
         assert_eq!(transcript.last_hash(), PINNED_LAST_HASH);
+    }
+
+    #[test]
+    fn a_later_copy_is_compared_with_an_earlier_one_by_content() {
+        let earlier = sample();
+        assert_eq!(
+            compare(&earlier, &earlier),
+            Continuity::Extends { added: 0 }
+        );
+
+        // A new consent changes every hash, yet the earlier entries are all still there.
+        let mut header = earlier.header.clone();
+        header.consents.push(ConsentRecord {
+            statement_version: "2027-01".into(),
+            statement_hash: "cd".repeat(32),
+            accepted_at: 1_764_000_009_000,
+            widget_version: "0.2.0".into(),
+        });
+        let mut entries = entries_of(&earlier);
+        entries.push(Entry {
+            seq: 4,
+            author: Author::Operator,
+            text: "Anything else?".into(),
+            at: 1_764_000_010_000,
+            client_id: None,
+            attachment: None,
+            masked: Vec::new(),
+        });
+        let later = Transcript::seal(header, &entries);
+        assert_eq!(verify(&later), Ok(()));
+        assert_ne!(later.entries[0].hash, earlier.entries[0].hash);
+        assert_eq!(compare(&earlier, &later), Continuity::Extends { added: 1 });
+
+        // A changed entry, resealed by whoever changed it: its chain is fine, the
+        // comparison is not.
+        let mut changed = entries_of(&earlier);
+        changed[1].text = "It never left.".into();
+        let resealed = Transcript::seal(earlier.header.clone(), &changed);
+        assert_eq!(verify(&resealed), Ok(()));
+        assert_eq!(
+            compare(&earlier, &resealed),
+            Continuity::Changed { seq: 2 }
+        );
+
+        let mut removed = entries_of(&earlier);
+        removed.remove(1);
+        let removed = Transcript::seal(earlier.header.clone(), &removed);
+        assert_eq!(compare(&earlier, &removed), Continuity::Missing { seq: 2 });
+        let mut cut = entries_of(&earlier);
+        cut.pop();
+        let cut = Transcript::seal(earlier.header.clone(), &cut);
+        assert_eq!(compare(&earlier, &cut), Continuity::Missing { seq: 3 });
+
+        let mut header = earlier.header.clone();
+        header.consents.clear();
+        let unconsented = Transcript::seal(header, &entries_of(&earlier));
+        assert_eq!(
+            compare(&earlier, &unconsented),
+            Continuity::ConsentChanged
+        );
+        let mut header = earlier.header.clone();
+        header.conversation = "c2".into();
+        let other = Transcript::seal(header, &entries_of(&earlier));
+        assert_eq!(
+            compare(&earlier, &other),
+            Continuity::OtherConversation
+        );
     }
 
     #[test]

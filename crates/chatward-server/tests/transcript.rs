@@ -149,3 +149,51 @@ fn files_that_are_not_transcripts_get_a_clear_error_without_their_contents() {
         assert!(stdout.is_empty(), "{stdout}");
     }
 }
+
+#[test]
+fn an_earlier_copy_must_be_readable_and_held_by_the_later_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let later = dir.path().join("later.json");
+    std::fs::write(&later, serde_json::to_string(&sealed()).unwrap()).unwrap();
+    let against = |earlier: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_chatward"))
+            .args(["transcript", "verify"])
+            .arg(&later)
+            .arg("--earlier")
+            .arg(earlier)
+            .output()
+            .unwrap()
+    };
+    let missing = against(&dir.path().join("nowhere.json"));
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("nowhere.json"));
+
+    // The same copy continues itself; a copy with a word changed and resealed does not.
+    let same = against(&later);
+    let stdout = String::from_utf8(same.stdout).unwrap();
+    assert_eq!(same.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("and 0 more"), "{stdout}");
+    let mut changed = sealed();
+    changed.entries[0].text = "Where is my refund?".to_owned();
+    let entries: Vec<Entry> = changed
+        .entries
+        .iter()
+        .map(|sealed| Entry {
+            seq: sealed.seq,
+            author: sealed.author,
+            text: sealed.text.clone(),
+            at: sealed.at,
+            client_id: None,
+            attachment: None,
+            masked: Vec::new(),
+        })
+        .collect();
+    let resealed = Transcript::seal(changed.header, &entries);
+    let earlier = dir.path().join("earlier.json");
+    std::fs::write(&earlier, serde_json::to_string(&resealed).unwrap()).unwrap();
+    let output = against(&earlier);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("entry seq 1 differs"), "{stdout}");
+    assert!(!stdout.contains("refund"), "{stdout}");
+}

@@ -94,6 +94,9 @@ async fn body_of(response: reqwest::Response, conversation: &str, extension: &st
     let csp = header(&response, "content-security-policy");
     assert!(csp.starts_with("default-src 'none'"), "{csp}");
     assert!(!csp.contains("script-src"), "no scripts may run: {csp}");
+    for directive in ["frame-ancestors 'none'", "sandbox"] {
+        assert!(csp.contains(directive), "{csp}");
+    }
     response.text().await.unwrap()
 }
 
@@ -393,20 +396,23 @@ async fn a_transcript_holds_every_entry_past_one_page() {
     );
 }
 
-/// Sends a message the relay will mask and returns the stored entry it echoes.
+/// Sends a message the relay will mask; waits for its ack and the stored entry it echoes
+/// (in either order) and returns the entry.
 async fn say_masked(socket: &mut Socket, client_id: &str, text: &str) -> Entry {
     let frame = CustomerFrame::Message {
         client_id: client_id.to_owned(),
         text: text.to_owned(),
     };
     send(socket, &frame).await;
-    loop {
+    let (mut acked, mut echoed) = (false, None);
+    while !acked || echoed.is_none() {
         match recv(socket).await {
-            CustomerEvent::Entry { entry } => return entry,
-            CustomerEvent::Ack { .. } => {}
-            other => panic!("expected the entry, got {other:?}"),
+            CustomerEvent::Entry { entry } => echoed = Some(entry),
+            CustomerEvent::Ack { client_id: id, .. } if id == client_id => acked = true,
+            other => panic!("expected ack and entry, got {other:?}"),
         }
     }
+    echoed.unwrap()
 }
 
 #[tokio::test]
@@ -509,4 +515,72 @@ async fn a_downloaded_transcript_verifies_with_the_command_and_a_changed_copy_do
     let (code, stdout) = run("edited.json", &json.replace("a new one", "nothing"));
     assert_eq!(code, Some(1), "{stdout}");
     assert!(stdout.contains("entry 2 (seq 2)"), "{stdout}");
+}
+
+#[tokio::test]
+async fn a_change_in_the_database_shows_against_an_earlier_download() {
+    let relay = Relay::start().await;
+    let (mut customer, conversation, token) = consented(&relay).await;
+    say(&mut customer, "m1", "I paid 40 euros").await;
+    let json = |relay: &Relay| {
+        let (conversation, token) = (conversation.clone(), token.clone());
+        let url = relay.url("/api/transcript?format=json");
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .header("x-chatward-conversation", conversation)
+                .header("x-chatward-token", token)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let earlier = dir.path().join("earlier.json");
+    std::fs::write(&earlier, json(&relay).await).unwrap();
+    let verify_against_earlier = |name: &str, contents: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, contents).unwrap();
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_chatward"))
+            .args(["transcript", "verify"])
+            .arg(&path)
+            .arg("--earlier")
+            .arg(&earlier)
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8(output.stdout).unwrap(),
+        )
+    };
+
+    // The conversation went on: the later download continues the earlier one.
+    say(&mut customer, "m2", "and got nothing").await;
+    let (code, stdout) = verify_against_earlier("later.json", &json(&relay).await);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(stdout.contains("and 1 more"), "{stdout}");
+
+    // Someone with access to the database rewrites what was said. The relay seals what it
+    // finds, so the new download's own chain is intact; the earlier download shows it.
+    let pool = sqlx::AnyPool::connect(&relay.state.config.database)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE entries SET body = 'I paid 4 euros' WHERE conversation_id = $1 AND seq = 1")
+        .bind(&conversation)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let rewritten = json(&relay).await;
+    let transcript: Transcript = serde_json::from_str(&rewritten).unwrap();
+    assert_eq!(verify(&transcript), Ok(()), "the limit: a resealed chain is intact");
+    let (code, stdout) = verify_against_earlier("rewritten.json", &rewritten);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("changed since") && stdout.contains("entry seq 1 differs"),
+        "{stdout}"
+    );
 }
