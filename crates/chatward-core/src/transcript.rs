@@ -10,7 +10,11 @@
 //!
 //! **Limits:** the chain shows that the entries present are the ones sealed, in that order;
 //! cutting entries off the end of a copy is only visible against another copy (compare the
-//! last hash). Whoever seals can seal anything: the chain proves integrity, not authorship.
+//! last hash). Whoever seals can seal anything: the chain proves integrity, not authorship,
+//! so an edit to the relay's database before a download is resealed and verifies. What shows
+//! it is an earlier copy: [`compare`] checks, by content, that a later download still holds
+//! everything an earlier one did (hashes alone differ once the header changed, for example
+//! after a new consent). `docs/protocol.md` ("Transcripts") describes the format.
 
 use std::fmt::{self, Write as _};
 
