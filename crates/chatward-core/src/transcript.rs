@@ -322,7 +322,11 @@ fn entry_hash(prev: &[u8; 32], entry: &TranscriptEntry) -> [u8; 32] {
     if entry.masked.is_empty() {
         bytes.flag(false);
     } else {
-        let names: Vec<&str> = entry.masked.iter().map(|category| category.as_str()).collect();
+        let names: Vec<&str> = entry
+            .masked
+            .iter()
+            .map(|category| category.as_str())
+            .collect();
         bytes.flag(true);
         bytes.str(&names.join(","));
     }
@@ -426,7 +430,10 @@ fn plain_words(category: Category) -> &'static str {
 
 /// `e-mail address, national ID or tax number`.
 fn masked_words(masked: &[Category]) -> String {
-    let words: Vec<&str> = masked.iter().map(|category| plain_words(*category)).collect();
+    let words: Vec<&str> = masked
+        .iter()
+        .map(|category| plain_words(*category))
+        .collect();
     words.join(", ")
 }
 
@@ -703,7 +710,10 @@ mod tests {
         transcript = Transcript::seal(transcript.header, &entries);
         assert_eq!(verify(&transcript), Ok(()));
         let json = serde_json::to_string(&transcript).unwrap();
-        assert!(json.contains(r#""masked":["EMAIL","NATIONAL_ID"]"#), "{json}");
+        assert!(
+            json.contains(r#""masked":["EMAIL","NATIONAL_ID"]"#),
+            "{json}"
+        );
         assert_eq!(json.matches("masked").count(), 1, "absent when empty");
         let back: Transcript = serde_json::from_str(&json).unwrap();
         assert_eq!(verify(&back), Ok(()));
@@ -772,10 +782,7 @@ mod tests {
         changed[1].text = "It never left.".into();
         let resealed = Transcript::seal(earlier.header.clone(), &changed);
         assert_eq!(verify(&resealed), Ok(()));
-        assert_eq!(
-            compare(&earlier, &resealed),
-            Continuity::Changed { seq: 2 }
-        );
+        assert_eq!(compare(&earlier, &resealed), Continuity::Changed { seq: 2 });
 
         let mut removed = entries_of(&earlier);
         removed.remove(1);
@@ -789,17 +796,11 @@ mod tests {
         let mut header = earlier.header.clone();
         header.consents.clear();
         let unconsented = Transcript::seal(header, &entries_of(&earlier));
-        assert_eq!(
-            compare(&earlier, &unconsented),
-            Continuity::ConsentChanged
-        );
+        assert_eq!(compare(&earlier, &unconsented), Continuity::ConsentChanged);
         let mut header = earlier.header.clone();
         header.conversation = "c2".into();
         let other = Transcript::seal(header, &entries_of(&earlier));
-        assert_eq!(
-            compare(&earlier, &other),
-            Continuity::OtherConversation
-        );
+        assert_eq!(compare(&earlier, &other), Continuity::OtherConversation);
     }
 
     #[test]

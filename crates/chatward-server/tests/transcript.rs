@@ -136,7 +136,10 @@ fn files_that_are_not_transcripts_get_a_clear_error_without_their_contents() {
     for (contents, kind) in [
         (format!("{SECRET}, not JSON"), "not valid JSON"),
         (wrong_type.to_string(), "not in the transcript format"),
-        (format!("{{\"note\": \"{SECRET}\"}}"), "not in the transcript format"),
+        (
+            format!("{{\"note\": \"{SECRET}\"}}"),
+            "not in the transcript format",
+        ),
         (cut, "cut short"),
     ] {
         let (code, stdout, stderr) = verify_text(dir.path(), &contents);

@@ -568,15 +568,21 @@ async fn a_change_in_the_database_shows_against_an_earlier_download() {
     let pool = sqlx::AnyPool::connect(&relay.state.config.database)
         .await
         .unwrap();
-    sqlx::query("UPDATE entries SET body = 'I paid 4 euros' WHERE conversation_id = $1 AND seq = 1")
-        .bind(&conversation)
-        .execute(&pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE entries SET body = 'I paid 4 euros' WHERE conversation_id = $1 AND seq = 1",
+    )
+    .bind(&conversation)
+    .execute(&pool)
+    .await
+    .unwrap();
     pool.close().await;
     let rewritten = json(&relay).await;
     let transcript: Transcript = serde_json::from_str(&rewritten).unwrap();
-    assert_eq!(verify(&transcript), Ok(()), "the limit: a resealed chain is intact");
+    assert_eq!(
+        verify(&transcript),
+        Ok(()),
+        "the limit: a resealed chain is intact"
+    );
     let (code, stdout) = verify_against_earlier("rewritten.json", &rewritten);
     assert_eq!(code, Some(1), "{stdout}");
     assert!(
