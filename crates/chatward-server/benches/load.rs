@@ -4,15 +4,17 @@
 //!
 //! `cargo bench -p chatward-server --bench load`; sizes from the environment:
 //! `LOAD_CONNECTIONS` (default 2000), `LOAD_RATE` messages per second (default 500),
-//! `LOAD_SECONDS` (default 5), `LOAD_SENDERS` (default 100). Raise `ulimit -n` for more than
-//! about 500 connections. Prints figures; asserts nothing about speed.
+//! `LOAD_SECONDS` (default 5), `LOAD_SENDERS` (default 100). The relay runs in a child
+//! process (this same binary), so each side needs `ulimit -n` above the connection count.
+//! Prints figures; asserts nothing about speed.
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chatward_core::protocol::{CustomerEvent, CustomerFrame, OperatorEvent, PROTOCOL_VERSION};
-use chatward_server::{AppState, FileConfig, OperatorAccount, Store, app, hash_password};
+use chatward_server::{AppState, FileConfig, OperatorAccount, Rate, Store, app, hash_password};
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
 use tokio::sync::Mutex;
@@ -103,22 +105,35 @@ fn report(name: &str, mut samples: Vec<Duration>) {
     );
 }
 
-#[tokio::main]
-async fn main() {
-    let connections = env_or("LOAD_CONNECTIONS", 2000).max(1);
-    let rate = env_or("LOAD_RATE", 500).max(1);
-    let seconds = env_or("LOAD_SECONDS", 5).max(1);
-    let senders = env_or("LOAD_SENDERS", 100).clamp(1, connections);
+/// Set in the child process that runs the relay.
+const RELAY_ROLE: &str = "CHATWARD_LOAD_RELAY";
 
+fn main() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    if std::env::var_os(RELAY_ROLE).is_some() {
+        runtime.block_on(relay());
+    } else {
+        runtime.block_on(generate());
+    }
+}
+
+/// The relay under load, in its own process so that each side has its own file descriptor
+/// budget (10,000 connections need 10,000 sockets on each side). Prints its address on the
+/// first line of stdout and serves until killed.
+async fn relay() {
     let dir = tempfile::tempdir().unwrap();
     let file = FileConfig {
         database: Some(format!("sqlite://{}", dir.path().join("load.db").display())),
         ..FileConfig::default()
     };
     let mut config = file.into_config().unwrap();
-    // The generator sends faster than any person; lift the per-connection budget.
+    // The generator sends faster than any person, all from 127.0.0.1: lift the
+    // per-connection budget and the per-address limits.
     config.limits.frame_burst = u32::MAX;
     config.limits.frames_per_second = u32::MAX;
+    config.limits.sockets_per_address = 0;
+    config.limits.connections = Rate::UNLIMITED;
+    config.limits.logins = Rate::UNLIMITED;
     let store = Store::connect(&config.database).await.unwrap();
     let account = OperatorAccount {
         username: "load".into(),
@@ -127,9 +142,48 @@ async fn main() {
     };
     store.put_operator(&account, 0).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let server =
-        tokio::spawn(async move { axum::serve(listener, app(AppState::new(config, store))).await });
+    println!("{}", listener.local_addr().unwrap());
+    let service =
+        app(AppState::new(config, store)).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service).await.unwrap();
+}
+
+/// Kills the relay process when the generator ends, however it ends.
+struct RelayProcess(std::process::Child);
+
+impl Drop for RelayProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_relay() -> (RelayProcess, SocketAddr) {
+    use std::io::BufRead as _;
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .env(RELAY_ROLE, "1")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let relay = RelayProcess(child);
+    let mut line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .parse()
+        .expect("the relay prints its address first");
+    (relay, addr)
+}
+
+async fn generate() {
+    let connections = env_or("LOAD_CONNECTIONS", 2000).max(1);
+    let rate = env_or("LOAD_RATE", 500).max(1);
+    let seconds = env_or("LOAD_SECONDS", 5).max(1);
+    let senders = env_or("LOAD_SENDERS", 100).clamp(1, connections);
+    let (relay, addr) = start_relay();
 
     // The operator console, logged in through the API like a browser.
     let login = reqwest::Client::new()
@@ -243,5 +297,5 @@ async fn main() {
     report("customer send -> ack", acks);
     report("customer send -> operator entry", delivered);
     drop(sockets);
-    server.abort();
+    drop(relay);
 }
