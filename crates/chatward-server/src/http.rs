@@ -157,7 +157,7 @@ pub fn pane_csp(shop: Option<&Shop>) -> String {
     };
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ws: wss:; \
-         img-src 'self' data: https:; style-src 'self'; frame-ancestors {ancestors}"
+         img-src 'self' data: blob: https:; style-src 'self'; frame-ancestors {ancestors}"
     )
 }
 
