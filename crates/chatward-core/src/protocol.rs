@@ -257,7 +257,9 @@ pub enum OperatorFrame {
     },
     /// Close a conversation: the customer is told, the console lists it as closed. The
     /// customer's next message reopens it.
-    Close { conversation: String },
+    Close {
+        conversation: String,
+    },
 }
 
 /// A conversation as listed in the console.
@@ -315,7 +317,9 @@ pub enum OperatorEvent {
         message: String,
     },
     /// The conversation was deleted; consoles drop it from their list.
-    Removed { conversation: String },
+    Removed {
+        conversation: String,
+    },
 }
 
 #[cfg(test)]
@@ -372,7 +376,10 @@ mod tests {
         };
         let json = serde_json::to_string(&closed).unwrap();
         assert_eq!(json, r#"{"type":"closed","by":"operator"}"#);
-        assert_eq!(serde_json::from_str::<CustomerEvent>(&json).unwrap(), closed);
+        assert_eq!(
+            serde_json::from_str::<CustomerEvent>(&json).unwrap(),
+            closed
+        );
 
         let json = serde_json::to_string(&CustomerEvent::Deleted).unwrap();
         assert_eq!(json, r#"{"type":"deleted"}"#);
@@ -386,7 +393,10 @@ mod tests {
         };
         let json = serde_json::to_string(&removed).unwrap();
         assert_eq!(json, r#"{"type":"removed","conversation":"k1"}"#);
-        assert_eq!(serde_json::from_str::<OperatorEvent>(&json).unwrap(), removed);
+        assert_eq!(
+            serde_json::from_str::<OperatorEvent>(&json).unwrap(),
+            removed
+        );
     }
 
     #[test]
@@ -421,7 +431,10 @@ mod tests {
         assert!(!json.contains("masked"), "{json}");
         entry.masked = vec![crate::Category::Email, crate::Category::NationalId];
         let json = serde_json::to_string(&entry).unwrap();
-        assert!(json.contains(r#""masked":["EMAIL","NATIONAL_ID"]"#), "{json}");
+        assert!(
+            json.contains(r#""masked":["EMAIL","NATIONAL_ID"]"#),
+            "{json}"
+        );
         assert_eq!(serde_json::from_str::<Entry>(&json).unwrap(), entry);
     }
 

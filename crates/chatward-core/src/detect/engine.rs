@@ -965,16 +965,16 @@ impl<'a> Ctx<'a> {
                 }
                 break;
             }
-            if taken == 0 && (w::NOT_NAME.contains(&word) || w::AFTER_NAME.contains(&word)) {
+            if taken == 0 && (w::NOT_NAME.contains(word) || w::AFTER_NAME.contains(word)) {
                 return;
             }
-            if taken > 0 && w::AFTER_NAME.contains(&word) && !w::NAME_PARTICLES.contains(&word) {
+            if taken > 0 && w::AFTER_NAME.contains(word) && !w::NAME_PARTICLES.contains(word) {
                 break;
             }
-            if taken > 0 && w::NOT_NAME.contains(&word) && !w::NAME_PARTICLES.contains(&word) {
+            if taken > 0 && w::NOT_NAME.contains(word) && !w::NAME_PARTICLES.contains(word) {
                 break;
             }
-            if w::NAME_PARTICLES.contains(&word) {
+            if w::NAME_PARTICLES.contains(word) {
                 // A particle only inside a name, followed by a capitalised or alphabetic word.
                 if taken == 0 || i + 1 >= self.words.len() || self.gap(i) != " " {
                     break;
@@ -995,7 +995,7 @@ impl<'a> Ctx<'a> {
             g.contains([',', '.', '!', '?', ';', '\n', ')', ':'])
                 || g.trim().is_empty()
                     && end + 1 < self.words.len()
-                    && w::AFTER_NAME.contains(&self.lw(end + 1))
+                    && w::AFTER_NAME.contains(self.lw(end + 1))
         };
         let lower_text = !self.text.chars().any(char::is_uppercase);
         let ok = if strong {
@@ -1032,8 +1032,8 @@ impl<'a> Ctx<'a> {
             let word = self.lw(k);
             if raw.chars().count() < 2
                 || !raw.chars().all(char::is_alphabetic)
-                || w::NOT_NAME.contains(&word)
-                || w::AFTER_NAME.contains(&word)
+                || w::NOT_NAME.contains(word)
+                || w::AFTER_NAME.contains(word)
             {
                 break;
             }
@@ -1072,7 +1072,7 @@ impl<'a> Ctx<'a> {
         // A colon within the next words marks where the address starts.
         while i < self.words.len()
             && i < k + 4
-            && (w::ADDRESS_FILLER.contains(&self.lw(i))
+            && (w::ADDRESS_FILLER.contains(self.lw(i))
                 || !self.words[i].digits && self.gap(i).starts_with(':') && i < k + 3)
         {
             if self.gap(i).contains(':') {
@@ -1096,13 +1096,13 @@ impl<'a> Ctx<'a> {
         let mut j = i;
         while j < self.words.len() && j < i + 11 {
             let word = self.lw(j);
-            if j > i && w::ADDRESS_TAIL.contains(&word) {
+            if j > i && w::ADDRESS_TAIL.contains(word) {
                 break;
             }
             has_digit |= self.raw(j).bytes().any(|b| b.is_ascii_digit());
             last = j;
             let gap = self.gap(j);
-            let abbreviation = gap.starts_with('.') && w::ADDRESS_ABBREVIATIONS.contains(&word);
+            let abbreviation = gap.starts_with('.') && w::ADDRESS_ABBREVIATIONS.contains(word);
             // "Flat 2" or "Studio 6" on a line of its own continues on the next line.
             let first_line = gap == "\n"
                 && j - i == 1
@@ -1152,7 +1152,7 @@ impl<'a> Ctx<'a> {
         let raw = self.raw(i);
         raw.chars().all(char::is_alphabetic)
             && (raw.chars().next().is_some_and(char::is_uppercase)
-                || w::NAME_PARTICLES.contains(&self.lw(i)))
+                || w::NAME_PARTICLES.contains(self.lw(i)))
     }
 
     fn addresses_by_shape(&mut self) {
@@ -1160,7 +1160,7 @@ impl<'a> Ctx<'a> {
         for i in 0..n {
             let word = self.lw(i);
             let mut found: Option<(usize, usize)> = None;
-            if w::STREET_BEFORE.contains(&word)
+            if w::STREET_BEFORE.contains(word)
                 && (self.raw(i).chars().next().is_some_and(char::is_uppercase)
                     || self.gap(i).starts_with('.'))
             {
@@ -1186,7 +1186,7 @@ impl<'a> Ctx<'a> {
                 let gap = self.gap(i);
                 if gap.trim_start_matches(',').trim().is_empty() && gap.len() <= 3 {
                     let k = i + 1;
-                    if w::STREET_BEFORE.contains(&self.lw(k))
+                    if w::STREET_BEFORE.contains(self.lw(k))
                         && self.words[k].end - self.words[k].start >= 3
                     {
                         let mut e = k + 1;
@@ -1208,7 +1208,7 @@ impl<'a> Ctx<'a> {
                             && (e == k || self.gap(e - 1) == " ")
                         {
                             if e > k
-                                && w::STREET_AFTER.contains(&self.lw(e))
+                                && w::STREET_AFTER.contains(self.lw(e))
                                 && self.lw(e).len() >= 4
                             {
                                 found = Some((i, e));
@@ -1225,8 +1225,8 @@ impl<'a> Ctx<'a> {
                     .iter()
                     .any(|suffix| word.len() > suffix.len() + 2 && word.ends_with(suffix))
                     && self.raw(i).chars().next().is_some_and(char::is_uppercase))
-                    || (hyphenated && w::STREET_SUFFIXES.contains(&word));
-                let typed = w::STREET_AFTER.contains(&word)
+                    || (hyphenated && w::STREET_SUFFIXES.contains(word));
+                let typed = w::STREET_AFTER.contains(word)
                     && i > 0
                     && self.is_name_word(i - 1)
                     && self.gap(i - 1) == " ";

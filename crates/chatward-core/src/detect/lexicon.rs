@@ -36,7 +36,7 @@ pub(super) enum Table {
     NationalId,
 }
 
-const TABLES: [(Table, &[&str]); 19] = [
+const TABLES: [(Table, w::Words); 19] = [
     (Table::Cvv, w::CVV),
     (Table::Expiry, w::EXPIRY),
     (Table::Card, w::CARD),
@@ -129,13 +129,13 @@ impl Lexicon {
             keywords: Vec::new(),
             exact: FastMap::default(),
             deletions: FastMap::default(),
-            never_fuzzy: w::NEVER_FUZZY.iter().copied().collect(),
+            never_fuzzy: w::NEVER_FUZZY.iter().collect(),
             months: w::MONTHS.iter().copied().collect(),
             phrases: Vec::new(),
             by_first: Vec::new(),
         };
         for (table, phrases) in TABLES {
-            for phrase in phrases {
+            for phrase in phrases.iter() {
                 let words = phrase.split(' ').map(|part| lexicon.intern(part)).collect();
                 lexicon.phrases.push(Phrase { table, words });
             }
