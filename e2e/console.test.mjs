@@ -121,9 +121,10 @@ test('the nudge, close, export and delete, with the customer watching', async ()
   await page.getByRole('button', { name: 'Keep it' }).click();
 
   // Close: the customer's pane says so; the console lists the conversation as closed.
-
   await page.getByRole('button', { name: 'Close conversation' }).click();
-  await pane.getByText(/closed this chat/).waitFor();
+  // A banner says so now (and that writing again reopens it); the log keeps it as history.
+  await pane.getByRole('status').getByText(/closed this chat.*new message opens it/).waitFor();
+  await pane.getByRole('log', { name: 'Conversation' }).getByText('The shop closed this chat.', { exact: true }).waitFor();
   await listed.getByText('closed', { exact: true }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Close conversation' }).count(), 0);
   await assertAccessible(page, 'console with a closed conversation');

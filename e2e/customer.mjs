@@ -1,7 +1,7 @@
 // What a customer does first, shared by the end-to-end tests: open the demo shop, open the
 // chat and accept the privacy statement.
 
-import { shopUrl } from './harness.mjs';
+import { operator, relayUrl, shopUrl } from './harness.mjs';
 
 export const PANE_TITLE = 'Demo Shop support';
 
@@ -24,4 +24,41 @@ export async function startChat(browser, options, context) {
   await pane.getByRole('button', { name: 'Accept' }).click();
   await pane.getByRole('textbox', { name: 'Message' }).waitFor();
   return { shop, pane };
+}
+
+/** Logs in to the operator console in a fresh context and returns its page. */
+export async function openConsole(browser) {
+  const console_ = await (await browser.newContext()).newPage();
+  console_.setDefaultTimeout(15_000);
+  await console_.goto(`${relayUrl}/console/`);
+  await console_.getByRole('textbox', { name: 'Username' }).fill(operator.username);
+  await console_.getByLabel('Password').fill(operator.password);
+  await console_.getByRole('button', { name: 'Log in' }).click();
+  return console_;
+}
+
+/**
+ * As the operator: finds the conversation whose log shows `marker` (tests run side by side
+ * on one relay, so the newest conversation may be someone else's) and sends `answer`.
+ */
+export async function answerAsOperator(browser, marker, answer) {
+  const console_ = await openConsole(browser);
+  const conversations = console_.getByRole('button', { name: /conversation/i });
+  await conversations.first().waitFor();
+  const log = console_.getByRole('log');
+  const count = await conversations.count();
+  for (let index = 0; index < count; index++) {
+    await conversations.nth(index).click();
+    const found = await log
+      .getByText(marker)
+      .first()
+      .waitFor({ timeout: 2_000 })
+      .then(() => true, () => false);
+    if (found) {
+      await console_.getByRole('textbox', { name: 'Reply' }).fill(answer);
+      await console_.getByRole('button', { name: 'Send' }).click();
+      return console_;
+    }
+  }
+  throw new Error('the operator found no conversation showing the marker');
 }

@@ -216,7 +216,7 @@ pub fn App(props: &AppProps) -> Html {
                 };
                 let on_focus = gloo::events::EventListener::new(window, "focus", move |_| {
                     if let Some(main) = main_ref.cast::<Element>() {
-                        focus_start(&main);
+                        focus_start(&main, Refocus::IfOnNothing);
                     }
                 });
                 Some((on_key, on_focus))
@@ -226,14 +226,13 @@ pub fn App(props: &AppProps) -> Html {
     }
     {
         let main_ref = main_ref.clone();
-        let screen = (
-            std::mem::discriminant(&state.gate),
-            state.can_chat(),
-            state.standing == Standing::Deleted,
-        );
-        use_effect_with(screen, move |_| {
-            if let Some(main) = main_ref.cast::<Element>() {
-                focus_start(&main);
+        use_effect_with(Screen::of(&state), move |screen| {
+            // "Connecting…" and the moment the consent is recorded pass by themselves: the
+            // focus waits for the screen that follows instead of landing on the close button.
+            if !matches!(screen, Screen::Connecting | Screen::Recording)
+                && let Some(main) = main_ref.cast::<Element>()
+            {
+                focus_start(&main, Refocus::Always);
             }
         });
     }
@@ -418,10 +417,45 @@ fn keep_focus_within(root: &Element, event: &web_sys::KeyboardEvent) {
     }
 }
 
-/// Puts the focus on the screen's first control (the message box when chatting) unless the
-/// customer is already on a control. Does nothing while the pane is not the focused frame,
-/// so a hidden pane never steals the focus from the shop page.
-fn focus_start(root: &Element) {
+/// What the pane shows as a whole; a new screen puts the focus on its first control.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Screen {
+    Connecting,
+    Gate,
+    Declined,
+    Recording,
+    Chat,
+    Deleted,
+}
+
+impl Screen {
+    fn of(state: &State) -> Self {
+        if state.standing == Standing::Deleted {
+            return Self::Deleted;
+        }
+        match state.gate {
+            Gate::Loading => Self::Connecting,
+            Gate::Pending(_) => Self::Gate,
+            Gate::Declined => Self::Declined,
+            Gate::Recording(_) => Self::Recording,
+            Gate::Accepted(_) => Self::Chat,
+        }
+    }
+}
+
+/// Whether moving the focus may take it off the control the customer is on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Refocus {
+    /// A new screen: what had the focus is gone or no longer the point.
+    Always,
+    /// The pane was opened again: the customer's place is kept if they had one.
+    IfOnNothing,
+}
+
+/// Puts the focus on the screen's first control (the message box when chatting). Does
+/// nothing while the pane is not the focused frame, so a hidden pane never steals the focus
+/// from the shop page.
+fn focus_start(root: &Element, refocus: Refocus) {
     let has_focus = root
         .owner_document()
         .is_some_and(|document| document.has_focus().unwrap_or(false));
@@ -430,7 +464,7 @@ fn focus_start(root: &Element) {
     }
     let on_control = active_element()
         .is_some_and(|active| root.contains(Some(&active)) && !root.is_same_node(Some(&active)));
-    if on_control {
+    if on_control && refocus == Refocus::IfOnNothing {
         return;
     }
     let target = focusable(root, "#cw-draft:not([disabled])")

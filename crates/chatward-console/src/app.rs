@@ -480,10 +480,14 @@ fn ConversationView(props: &ConversationViewProps) -> Html {
                 on_delete={props.on_delete.clone()}
             />
             <ConsentView consent={summary.consent.clone()} />
-            <ol class="cw-log" role="log" aria-label="Messages" aria-live="polite">
-                { for props.entries.iter().map(entry_view) }
-                { for props.pending.iter().map(pending_view) }
-            </ol>
+            // The log is a div around the list: a list element may not take the log role,
+            // and its items must stay in a list (axe).
+            <div role="log" aria-label="Messages" aria-live="polite">
+                <ol class="cw-log">
+                    { for props.entries.iter().map(entry_view) }
+                    { for props.pending.iter().map(pending_view) }
+                </ol>
+            </div>
             <Composer policy={props.policy.clone()} on_reply={props.on_reply.clone()} />
         </section>
     }

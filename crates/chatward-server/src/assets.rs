@@ -89,10 +89,7 @@ mod tests {
             .to_vec()
     }
 
-    fn header<'a>(
-        response: &'a Response<Body>,
-        name: impl axum::http::header::AsHeaderName,
-    ) -> &'a str {
+    fn header(response: &Response<Body>, name: impl axum::http::header::AsHeaderName) -> &str {
         response
             .headers()
             .get(name)
