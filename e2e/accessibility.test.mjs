@@ -3,13 +3,10 @@
 // and the operator console. Zero violations allowed.
 
 import { after, before, test } from 'node:test';
-import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 
 import { launchBrowser, operator, relayUrl } from './harness.mjs';
-import { openShop } from './customer.mjs';
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+import { openShop, paneFrame } from './customer.mjs';
+import { assertAccessible } from './axe.mjs';
 
 let browser;
 before(async () => {
@@ -18,22 +15,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** Runs axe in `frame` (a page or an iframe) and fails with a readable list of violations. */
-async function assertAccessible(frame, what) {
-  await frame.addScriptTag({ path: AXE });
-  const violations = await frame.evaluate(async () => {
-    const result = await globalThis.axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes
-      .map((n) => n.target.join(' '))
-      .join(', ')}`);
-  });
-  assert.deepEqual(violations, [], `${what}:\n${violations.join('\n')}`);
-}
-
-function paneFrame(shop) {
-  return shop.frames().find((frame) => frame.url().includes('/pane/'));
-}
 
 // axe's script is added to pages whose CSP forbids it: `bypassCSP` lets the test inject it.
 const options = { bypassCSP: true };

@@ -5,12 +5,10 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 
-import { launchBrowser, operator, relayUrl } from './harness.mjs';
-import { startChat } from './customer.mjs';
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+import { launchBrowser, relayUrl } from './harness.mjs';
+import { openConsole, startChat } from './customer.mjs';
+import { assertAccessible } from './axe.mjs';
 
 let browser;
 before(async () => {
@@ -19,31 +17,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** Runs axe on `page` and fails with a readable list of violations. */
-async function assertAccessible(page, what) {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const result = await globalThis.axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes
-      .map((n) => n.target.join(' '))
-      .join(', ')}`);
-  });
-  assert.deepEqual(violations, [], `${what}:\n${violations.join('\n')}`);
-}
-
-/** Logs the operator in and returns the console page. */
-async function logIn() {
-  // bypassCSP: axe's script is injected into a page whose CSP forbids it.
-  const page = await (await browser.newContext({ bypassCSP: true })).newPage();
-  page.setDefaultTimeout(15_000);
-  await page.goto(`${relayUrl}/console/`);
-  await page.getByRole('textbox', { name: 'Username' }).fill(operator.username);
-  await page.getByLabel('Password').fill(operator.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('button', { name: 'Log out' }).waitFor();
-  return page;
-}
 
 /**
  * Opens, in the console, the conversation whose log holds `text` (other tests may have
@@ -77,7 +50,8 @@ test('the nudge, close, export and delete, with the customer watching', async ()
   const customerLog = pane.getByRole('log', { name: 'Conversation' });
   await customerLog.getByText('delivered', { exact: true }).waitFor();
 
-  const page = await logIn();
+  // bypassCSP: axe's script is injected into a page whose CSP forbids it.
+  const page = await openConsole(browser, { bypassCSP: true });
   await openConversationWith(page, hello);
 
   // The consent record of this conversation is shown.

@@ -26,15 +26,24 @@ export async function startChat(browser, options, context) {
   return { shop, pane };
 }
 
-/** Logs in to the operator console in a fresh context and returns its page. */
-export async function openConsole(browser) {
-  const console_ = await (await browser.newContext()).newPage();
+/**
+ * Logs in to the operator console in a fresh browser context (made with `contextOptions`)
+ * and returns its page once the console shows the logged-in operator.
+ */
+export async function openConsole(browser, contextOptions = {}) {
+  const console_ = await (await browser.newContext(contextOptions)).newPage();
   console_.setDefaultTimeout(15_000);
   await console_.goto(`${relayUrl}/console/`);
   await console_.getByRole('textbox', { name: 'Username' }).fill(operator.username);
   await console_.getByLabel('Password').fill(operator.password);
   await console_.getByRole('button', { name: 'Log in' }).click();
+  await console_.getByRole('button', { name: 'Log out' }).waitFor();
   return console_;
+}
+
+/** The pane's frame, for evaluating in it (locators go through the pane's frame locator). */
+export function paneFrame(shop) {
+  return shop.frames().find((frame) => frame.url().includes('/pane/'));
 }
 
 /**

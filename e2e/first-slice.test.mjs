@@ -7,8 +7,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 
-import { launchBrowser, operator, relayUrl } from './harness.mjs';
-import { openShop as open } from './customer.mjs';
+import { launchBrowser } from './harness.mjs';
+import { openConsole, openShop as open } from './customer.mjs';
 
 const SCREENSHOT = fileURLToPath(new URL('../docs/screenshot.png', import.meta.url));
 
@@ -47,12 +47,7 @@ test('a customer accepts the statement, says hello and reads the operator answer
   await customerLog.getByText('delivered', { exact: true }).waitFor();
 
   // The operator's side.
-  const console_ = await (await browser.newContext()).newPage();
-  console_.setDefaultTimeout(15_000);
-  await console_.goto(`${relayUrl}/console/`);
-  await console_.getByRole('textbox', { name: 'Username' }).fill(operator.username);
-  await console_.getByLabel('Password').fill(operator.password);
-  await console_.getByRole('button', { name: 'Log in' }).click();
+  const console_ = await openConsole(browser);
   await console_.getByRole('button', { name: /conversation/i }).first().click();
   const operatorLog = console_.getByRole('log');
   await operatorLog.getByText('hello', { exact: true }).waitFor();

@@ -4,12 +4,10 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 
 import { launchBrowser } from './harness.mjs';
-import { openShop, startChat } from './customer.mjs';
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+import { openShop, paneFrame, startChat } from './customer.mjs';
+import { assertAccessible } from './axe.mjs';
 
 let browser;
 before(async () => {
@@ -18,11 +16,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** The pane's frame (for evaluating in it; locators go through `pane`). */
-function paneFrame(shop) {
-  return shop.frames().find((frame) => frame.url().includes('/pane/'));
-}
 
 /** Waits until the focus is in the pane on an element matching `selector`. */
 async function focusOn(shop, selector) {
@@ -87,18 +80,6 @@ test('under 480 px the pane takes the whole screen', async () => {
   const box = await shop.locator('iframe').boundingBox();
   assert.deepEqual(box, { x: 0, y: 0, width: 400, height: 740 });
 });
-
-/** Runs axe in `frame` and fails with a readable list of violations. */
-async function assertAccessible(frame, what) {
-  await frame.addScriptTag({ path: AXE });
-  const violations = await frame.evaluate(async () => {
-    const result = await globalThis.axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes
-      .map((n) => n.target.join(' '))
-      .join(', ')}`);
-  });
-  assert.deepEqual(violations, [], `${what}:\n${violations.join('\n')}`);
-}
 
 test('the transcript menu, the delete confirmation and the deleted notice have no axe violations', async () => {
   const { shop, pane } = await startChat(browser, { bypassCSP: true });

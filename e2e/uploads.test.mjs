@@ -6,8 +6,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
-import { launchBrowser, operator, relayUrl } from './harness.mjs';
-import { startChat } from './customer.mjs';
+import { launchBrowser } from './harness.mjs';
+import { openConsole, startChat } from './customer.mjs';
 
 let browser;
 before(async () => {
@@ -87,12 +87,7 @@ test('a photo is sent without its location and shows in the conversation', async
   assert.equal(sent[0].indexOf(exif), -1, 'the original EXIF (with GPS) was not sent');
 
   // The operator sees it in the console.
-  const console_ = await (await browser.newContext()).newPage();
-  console_.setDefaultTimeout(15_000);
-  await console_.goto(`${relayUrl}/console/`);
-  await console_.getByRole('textbox', { name: 'Username' }).fill(operator.username);
-  await console_.getByLabel('Password').fill(operator.password);
-  await console_.getByRole('button', { name: 'Log in' }).click();
+  const console_ = await openConsole(browser);
   const conversations = console_.getByRole('button', { name: /conversation/i });
   await conversations.first().waitFor();
   // The newest conversation is this customer's; find the one holding a picture.

@@ -52,12 +52,21 @@ async fn send(socket: &mut Socket, frame: &CustomerFrame) {
         .unwrap();
 }
 
+/// A small read buffer per socket, as the relay uses: tungstenite reserves 128 KiB per socket
+/// by default, which for 10,000 sockets would weigh more than the relay under test.
+fn small_buffers() -> tokio_tungstenite::tungstenite::protocol::WebSocketConfig {
+    tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(8 * 1024)
+}
+
 /// Opens a customer connection and consents; returns the socket and its conversation id.
 async fn open_customer(addr: std::net::SocketAddr) -> (Socket, String) {
-    let (mut socket, _) =
-        tokio_tungstenite::connect_async(format!("ws://{addr}/ws/customer?shop=demo"))
-            .await
-            .expect("connect (raise `ulimit -n`?)");
+    let (mut socket, _) = tokio_tungstenite::connect_async_with_config(
+        format!("ws://{addr}/ws/customer?shop=demo"),
+        Some(small_buffers()),
+        false,
+    )
+    .await
+    .expect("connect (raise `ulimit -n`?)");
     send(
         &mut socket,
         &CustomerFrame::Hello {
@@ -148,6 +157,13 @@ async fn relay() {
     axum::serve(listener, service).await.unwrap();
 }
 
+/// The resident memory of process `pid` in KiB, where Linux's `/proc` tells it.
+fn resident_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 /// Kills the relay process when the generator ends, however it ends.
 struct RelayProcess(std::process::Child);
 
@@ -218,6 +234,13 @@ async fn generate() {
         open_time.as_secs_f64(),
         connections as f64 / open_time.as_secs_f64()
     );
+    if let Some(rss) = resident_kib(relay.0.id()) {
+        println!(
+            "relay memory: {:.0} MiB resident, {:.1} KiB per connection",
+            rss as f64 / 1024.0,
+            rss as f64 / connections as f64
+        );
+    }
 
     // The operator side records when each message's entry arrives.
     let sent_at: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
