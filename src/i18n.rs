@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use chatward_core::RefusalReason;
+use chatward_core::json::Value;
 
 /// The languages shipped with the pane (besides English, compiled in).
 pub const LANGUAGES: [&str; 8] = ["en", "de", "fr", "es", "it", "nl", "pl", "lt"];
@@ -189,11 +190,17 @@ impl Texts {
     /// A language from its JSON file (`{"key": "words", ...}`). Values that are not strings
     /// are ignored; an unreadable file gives English.
     pub fn from_json(lang: &str, json: &str) -> Rc<Self> {
-        let words: HashMap<String, serde_json::Value> =
-            serde_json::from_str(json).unwrap_or_default();
-        let words = words
+        // As a map reads the object: a repeated key keeps its last value.
+        let mut values = HashMap::new();
+        if let Some(Value::Object(members)) = Value::parse(json) {
+            values.extend(members);
+        }
+        let words = values
             .into_iter()
-            .filter_map(|(key, value)| value.as_str().map(|text| (key, text.to_owned())))
+            .filter_map(|(key, value)| match value {
+                Value::String(text) => Some((key, text)),
+                _ => None,
+            })
             .collect();
         Rc::new(Self {
             lang: lang.into(),
