@@ -2,10 +2,10 @@
 //! is a JSON file (`i18n/<lang>.json` next to the pane) fetched only when it is needed. A
 //! missing key falls back to English, so a partial translation never shows a blank.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use chatward_core::RefusalReason;
+use chatward_core::json::Value;
 
 /// The languages shipped with the pane (besides English, compiled in).
 pub const LANGUAGES: [&str; 8] = ["en", "de", "fr", "es", "it", "nl", "pl", "lt"];
@@ -174,7 +174,10 @@ const ENGLISH: &[(&str, &str)] = &[
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Texts {
     lang: String,
-    words: HashMap<String, String>,
+    /// `(key, words)` sorted by key, each key once. A sorted `Vec` rather than a `HashMap`:
+    /// the pane's only map with the standard hasher would bring its own copy of the hashing
+    /// code (about 1 KB brotli), and a look-up by binary search is as quick at this size.
+    words: Vec<(String, String)>,
 }
 
 impl Texts {
@@ -182,18 +185,30 @@ impl Texts {
     pub fn english() -> Rc<Self> {
         Rc::new(Self {
             lang: "en".into(),
-            words: HashMap::new(),
+            words: Vec::new(),
         })
     }
 
     /// A language from its JSON file (`{"key": "words", ...}`). Values that are not strings
     /// are ignored; an unreadable file gives English.
     pub fn from_json(lang: &str, json: &str) -> Rc<Self> {
-        let words: HashMap<String, serde_json::Value> =
-            serde_json::from_str(json).unwrap_or_default();
-        let words = words
+        // As a map reads the object: a repeated key keeps its last value (even one that is
+        // not a string, which then hides the earlier words).
+        let mut values: Vec<(String, Value)> = Vec::new();
+        if let Some(Value::Object(members)) = Value::parse(json) {
+            for (key, value) in members {
+                match values.binary_search_by(|(known, _)| known.cmp(&key)) {
+                    Ok(at) => values[at].1 = value,
+                    Err(at) => values.insert(at, (key, value)),
+                }
+            }
+        }
+        let words = values
             .into_iter()
-            .filter_map(|(key, value)| value.as_str().map(|text| (key, text.to_owned())))
+            .filter_map(|(key, value)| match value {
+                Value::String(text) => Some((key, text)),
+                _ => None,
+            })
             .collect();
         Rc::new(Self {
             lang: lang.into(),
@@ -209,8 +224,9 @@ impl Texts {
     /// The words for `key`; the key itself if even English lacks it, so a mistake is visible.
     pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
         self.words
-            .get(key)
-            .map(String::as_str)
+            .binary_search_by(|(known, _)| known.as_str().cmp(key))
+            .ok()
+            .map(|at| self.words[at].1.as_str())
             .or_else(|| ENGLISH.iter().find(|(k, _)| *k == key).map(|(_, v)| *v))
             .unwrap_or(key)
     }
@@ -245,7 +261,23 @@ pub fn supported(requested: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
+
+    #[test]
+    fn a_repeated_key_keeps_its_last_value_as_a_map_does() {
+        let texts = Texts::from_json("de", r#"{"send": "A", "close": "Zu", "send": "B"}"#);
+        assert_eq!(texts.get("send"), "B");
+        assert_eq!(texts.get("close"), "Zu");
+        let hidden = Texts::from_json("de", r#"{"send": "A", "send": 3}"#);
+        assert_eq!(hidden.get("send"), "Send");
+        assert_eq!(
+            Texts::from_json("de", r#"{"a": "1", "b": "2"}"#),
+            Texts::from_json("de", r#"{"b": "2", "a": "1"}"#)
+        );
+        assert_eq!(Texts::from_json("de", "[1]").get("send"), "Send");
+    }
 
     #[test]
     fn a_translation_overrides_english_and_falls_back_for_missing_keys() {

@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
+use chatward_core::json::Value;
 use chatward_core::protocol::{CustomerEvent, CustomerFrame};
 use gloo::timers::callback::Timeout;
 use wasm_bindgen::JsCast;
@@ -56,10 +57,7 @@ impl Relay {
         if socket.ready_state() != WebSocket::OPEN {
             return false;
         }
-        match serde_json::to_string(frame) {
-            Ok(json) => socket.send_with_str(&json).is_ok(),
-            Err(_) => false,
-        }
+        socket.send_with_str(&frame.to_json()).is_ok()
     }
 }
 
@@ -120,7 +118,7 @@ fn open(inner_rc: &Rc<RefCell<Inner>>) {
             };
             // A frame this build does not understand is skipped, not fatal: the relay may
             // be newer than the pane.
-            if let Ok(event) = serde_json::from_str::<CustomerEvent>(&text) {
+            if let Some(event) = CustomerEvent::from_json(&text) {
                 on_action.emit(Action::Received(Box::new(event)));
             }
         })
@@ -250,7 +248,7 @@ pub fn upload(
                     .response_text()
                     .ok()
                     .flatten()
-                    .and_then(|body| serde_json::from_str::<serde_json::Value>(&body).ok())
+                    .and_then(|body| Value::parse(&body))
                     .and_then(|body| body.get("error")?.as_str().map(str::to_owned));
                 on_done.emit(Err(reason));
             }

@@ -5,6 +5,7 @@
 //! Nothing here does I/O, reads a clock, draws random numbers or logs. The same input gives
 //! the same answer in the browser and on the server.
 
+pub mod json;
 pub mod protocol;
 mod upload;
 

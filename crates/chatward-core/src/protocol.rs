@@ -6,6 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+// `CustomerFrame::to_json` and `CustomerEvent::from_json`: the pane's codec without serde.
+mod codec;
+
 /// The protocol version this build speaks; sent in `hello` and `welcome`.
 pub const PROTOCOL_VERSION: u32 = 1;
 

@@ -6,7 +6,7 @@
 //! share is confirmed with [`fuzzy_eq`]. That costs a few hash look-ups per word instead
 //! of comparing every word with every keyword.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::words as w;
@@ -109,8 +109,6 @@ pub(super) struct Lexicon {
     keywords: Vec<&'static str>,
     exact: FastMap<&'static [u8], u16>,
     deletions: FastMap<Vec<u8>, Vec<u16>>,
-    never_fuzzy: HashSet<&'static str, BuildHasherDefault<Fnv>>,
-    months: FastMap<&'static str, u8>,
     phrases: Vec<Phrase>,
     /// For each keyword id, the phrases that start with it.
     by_first: Vec<Vec<u32>>,
@@ -129,8 +127,6 @@ impl Lexicon {
             keywords: Vec::new(),
             exact: FastMap::default(),
             deletions: FastMap::default(),
-            never_fuzzy: w::NEVER_FUZZY.iter().collect(),
-            months: w::MONTHS.iter().copied().collect(),
             phrases: Vec::new(),
             by_first: Vec::new(),
         };
@@ -185,7 +181,7 @@ impl Lexicon {
             add(id, &mut out);
         }
         let has_digit = bytes.iter().any(u8::is_ascii_digit);
-        if bytes.len() < 4 || bytes.len() > 40 || has_digit || self.never_fuzzy.contains(word) {
+        if bytes.len() < 4 || bytes.len() > 40 || has_digit || w::NEVER_FUZZY.contains(word) {
             return out;
         }
         let mut buf = [0u8; 40];
@@ -214,7 +210,15 @@ impl Lexicon {
         if word.len() < 3 || word.len() > 14 {
             return None;
         }
-        self.months.get(word).copied()
+        // A scan of the table rather than a hash map: two maps less in the pane's wasm (each
+        // a copy of the hashing code), and the check is rare (a word next to a number).
+        // From the end, so a name listed twice means what its last entry says, as it did
+        // when the table was collected into a map.
+        w::MONTHS
+            .iter()
+            .rev()
+            .find(|(name, _)| *name == word)
+            .map(|&(_, month)| month)
     }
 
     /// Every phrase that starts at word `i`: calls `found(table, index after its last word)`.
