@@ -63,7 +63,7 @@ async fn open_customer(addr: std::net::SocketAddr) -> (Socket, String) {
     let (mut socket, _) = tokio_tungstenite::connect_async_with_config(
         format!("ws://{addr}/ws/customer?shop=demo"),
         Some(small_buffers()),
-        false,
+        true, // TCP_NODELAY, as a browser sets it
     )
     .await
     .expect("connect (raise `ulimit -n`?)");
@@ -154,7 +154,9 @@ async fn relay() {
     println!("{}", listener.local_addr().unwrap());
     let service =
         app(AppState::new(config, store)).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service).await.unwrap();
+    axum::serve(chatward_server::without_delay(listener), service)
+        .await
+        .unwrap();
 }
 
 /// The resident memory of process `pid` in KiB, where Linux's `/proc` tells it.
@@ -221,7 +223,10 @@ async fn generate() {
     request
         .headers_mut()
         .insert("cookie", cookie.parse().unwrap());
-    let (mut operator, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let (mut operator, _) =
+        tokio_tungstenite::connect_async_with_config(request, Some(small_buffers()), true)
+            .await
+            .unwrap();
 
     let opening = Instant::now();
     let mut sockets = Vec::with_capacity(connections as usize);
@@ -269,15 +274,19 @@ async fn generate() {
         })
     };
 
-    // Senders: each sends at rate/senders per second and waits for its acks.
+    // Senders: each sends at rate/senders per second and waits for its acks. Their clocks
+    // are spread over one interval, so messages arrive evenly, as from independent
+    // customers, not all senders in the same millisecond.
     let per_sender = total / senders;
     let interval = Duration::from_secs_f64(senders as f64 / rate as f64);
+    let first_tick = tokio::time::Instant::now();
     let mut tasks = Vec::new();
     for (index, (mut socket, _)) in sockets.drain(..senders as usize).enumerate() {
         let sent_at = sent_at.clone();
+        let offset = interval.mul_f64(index as f64 / senders as f64);
         tasks.push(tokio::spawn(async move {
             let mut acks = Vec::with_capacity(per_sender as usize);
-            let mut ticker = tokio::time::interval(interval);
+            let mut ticker = tokio::time::interval_at(first_tick + offset, interval);
             ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             for n in 0..per_sender {
                 ticker.tick().await;

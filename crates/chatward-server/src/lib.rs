@@ -45,6 +45,26 @@ pub use crate::store::{OperatorAccount, Retired, Store, StoreError, StoredAttach
 /// Largest HTTP request body the API accepts (login JSON); uploads get their own limit.
 const API_BODY_LIMIT: usize = 16 * 1024;
 
+/// `listener` with `TCP_NODELAY` on every connection it accepts. Chat frames are small:
+/// with Nagle's algorithm on, a frame written while the peer still delays its ACK of the
+/// previous one waits for that ACK, up to 40 ms on Linux (the load bench showed p50 17 ms
+/// and p99 43 ms at only 100 messages a second).
+/// (A named type, not `impl Listener`: axum knows a `TapIo`'s connection address.)
+pub fn without_delay(listener: tokio::net::TcpListener) -> NoDelayListener {
+    use axum::serve::ListenerExt as _;
+    listener.tap_io(set_nodelay)
+}
+
+/// A TCP listener whose connections have `TCP_NODELAY` set, from [`without_delay`].
+pub type NoDelayListener =
+    axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)>;
+
+fn set_nodelay(stream: &mut tokio::net::TcpStream) {
+    if let Err(error) = stream.set_nodelay(true) {
+        tracing::debug!(%error, "could not set TCP_NODELAY");
+    }
+}
+
 /// The relay's router: WebSockets, the operator API, and the widget's static files.
 pub fn app(state: AppState) -> Router {
     let static_files = assets::service(&state.config.static_dir);

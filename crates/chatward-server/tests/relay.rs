@@ -130,7 +130,9 @@ impl Relay {
         let router = app(state.clone());
         let server = tokio::spawn(async move {
             let router = router.into_make_service_with_connect_info::<SocketAddr>();
-            axum::serve(listener, router).await.unwrap()
+            axum::serve(chatward_server::without_delay(listener), router)
+                .await
+                .unwrap()
         });
         Self {
             addr,

@@ -116,10 +116,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tokio::spawn(retention(state.clone()));
     // Each connection's address feeds the per-address limits (see `limits.rs`).
     let relay_app = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let relay_server = axum::serve(relay, relay_app).with_graceful_shutdown(shutdown());
+    let relay_server =
+        axum::serve(crate::without_delay(relay), relay_app).with_graceful_shutdown(shutdown());
     match demo {
         Some((listener, demo_app)) => {
-            let demo_server = axum::serve(listener, demo_app).with_graceful_shutdown(shutdown());
+            let demo_server = axum::serve(crate::without_delay(listener), demo_app)
+                .with_graceful_shutdown(shutdown());
             tokio::try_join!(relay_server.into_future(), demo_server.into_future())?;
         }
         None => relay_server.await?,
