@@ -302,6 +302,25 @@ async fn resay(socket: &mut Socket, client_id: &str, text: &str) -> u64 {
     }
 }
 
+/// Receives operator frames until an ack, skipping list updates (a conversation's summary
+/// may change just before, as when its customer leaves); returns (conversation, client id,
+/// seq).
+async fn next_operator_ack(socket: &mut Socket) -> (String, String, u64) {
+    loop {
+        match recv(socket).await {
+            OperatorEvent::Ack {
+                conversation,
+                client_id,
+                seq,
+            } => return (conversation, client_id, seq),
+            OperatorEvent::Conversation { .. }
+            | OperatorEvent::Typing { .. }
+            | OperatorEvent::Read { .. } => {}
+            other => panic!("expected ack, got {other:?}"),
+        }
+    }
+}
+
 /// Receives operator frames until one matches, skipping list updates.
 async fn next_operator_entry(socket: &mut Socket) -> (String, chatward_core::protocol::Entry) {
     loop {
@@ -411,23 +430,11 @@ async fn a_customer_and_an_operator_chat() {
         text: "Hi, how can I help?".into(),
     };
     send(&mut operator, &reply).await;
-    loop {
-        match recv(&mut operator).await {
-            OperatorEvent::Ack {
-                conversation: acked,
-                client_id,
-                seq,
-            } => {
-                assert_eq!(
-                    (acked.as_str(), client_id.as_str(), seq),
-                    (conversation.as_str(), "r1", 2)
-                );
-                break;
-            }
-            OperatorEvent::Conversation { .. } => {}
-            other => panic!("expected ack, got {other:?}"),
-        }
-    }
+    let (acked, client_id, seq) = next_operator_ack(&mut operator).await;
+    assert_eq!(
+        (acked.as_str(), client_id.as_str(), seq),
+        (conversation.as_str(), "r1", 2)
+    );
     match recv(&mut customer).await {
         CustomerEvent::Entry { entry } => {
             assert_eq!(
@@ -519,10 +526,8 @@ async fn resume_replays_what_was_missed() {
         text: "answer".into(),
     };
     send(&mut operator, &reply).await;
-    assert!(matches!(
-        recv(&mut operator).await,
-        OperatorEvent::Ack { seq: 2, .. }
-    ));
+    let (_, _, seq) = next_operator_ack(&mut operator).await;
+    assert_eq!(seq, 2);
 
     let mut back = relay.customer().await;
     let (resumed, _, _, has_consent) = greet(
