@@ -194,21 +194,13 @@ impl Texts {
     pub fn from_json(lang: &str, json: &str) -> Rc<Self> {
         // As a map reads the object: a repeated key keeps its last value (even one that is
         // not a string, which then hides the earlier words).
-        let mut values: Vec<(String, Value)> = Vec::new();
-        if let Some(Value::Object(members)) = Value::parse(json) {
-            for (key, value) in members {
-                match values.binary_search_by(|(known, _)| known.cmp(&key)) {
-                    Ok(at) => values[at].1 = value,
-                    Err(at) => values.insert(at, (key, value)),
-                }
-            }
-        }
-        let words = values
+        let parsed = Value::parse(json);
+        let words = parsed
+            .as_ref()
+            .and_then(Value::map_entries)
+            .unwrap_or_default()
             .into_iter()
-            .filter_map(|(key, value)| match value {
-                Value::String(text) => Some((key, text)),
-                _ => None,
-            })
+            .filter_map(|(key, value)| Some((key.to_owned(), value.as_str()?.to_owned())))
             .collect();
         Rc::new(Self {
             lang: lang.into(),

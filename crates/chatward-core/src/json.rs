@@ -67,6 +67,19 @@ impl Value {
             .map(|(_, v)| v)
     }
 
+    /// An object's members as a map reads them: sorted by key, a repeated key keeping its
+    /// last value. `None` if this is not an object.
+    pub fn map_entries(&self) -> Option<Vec<(&str, &Value)>> {
+        let mut map: Vec<(&str, &Value)> = Vec::new();
+        for (key, value) in self.as_object()? {
+            match map.binary_search_by(|(known, _)| (*known).cmp(key.as_str())) {
+                Ok(at) => map[at].1 = value,
+                Err(at) => map.insert(at, (key, value)),
+            }
+        }
+        Some(map)
+    }
+
     /// A struct field: `Ok(None)` when absent, `Err` when this is not an object or the
     /// field repeats (serde refuses a duplicate field).
     pub fn field(&self, key: &str) -> Result<Option<&Value>, Malformed> {
@@ -441,6 +454,15 @@ mod tests {
                 "{depth}"
             );
         }
+    }
+
+    #[test]
+    fn map_entries_are_sorted_and_a_repeated_key_keeps_its_last_value() {
+        let value = Value::parse(r#"{"b":1,"a":2,"b":3}"#).unwrap();
+        let three = Value::Number("3".into());
+        let two = Value::Number("2".into());
+        assert_eq!(value.map_entries(), Some(vec![("a", &two), ("b", &three)]));
+        assert_eq!(Value::parse("[1]").unwrap().map_entries(), None);
     }
 
     #[test]

@@ -302,38 +302,39 @@ async fn resay(socket: &mut Socket, client_id: &str, text: &str) -> u64 {
     }
 }
 
-/// Receives operator frames until an ack, skipping list updates (a conversation's summary
-/// may change just before, as when its customer leaves); returns (conversation, client id,
-/// seq).
-async fn next_operator_ack(socket: &mut Socket) -> (String, String, u64) {
+/// The next operator frame that is not a list update (a conversation's summary, typing,
+/// read marks): those may come first, as when a customer leaves just before.
+async fn next_operator_news(socket: &mut Socket) -> OperatorEvent {
     loop {
         match recv(socket).await {
-            OperatorEvent::Ack {
-                conversation,
-                client_id,
-                seq,
-            } => return (conversation, client_id, seq),
             OperatorEvent::Conversation { .. }
             | OperatorEvent::Typing { .. }
             | OperatorEvent::Read { .. } => {}
-            other => panic!("expected ack, got {other:?}"),
+            news => return news,
         }
     }
 }
 
-/// Receives operator frames until one matches, skipping list updates.
+/// The next operator ack past list updates: (conversation, client id, seq).
+async fn next_operator_ack(socket: &mut Socket) -> (String, String, u64) {
+    match next_operator_news(socket).await {
+        OperatorEvent::Ack {
+            conversation,
+            client_id,
+            seq,
+        } => (conversation, client_id, seq),
+        other => panic!("expected ack, got {other:?}"),
+    }
+}
+
+/// The next operator entry past list updates: (conversation, entry).
 async fn next_operator_entry(socket: &mut Socket) -> (String, chatward_core::protocol::Entry) {
-    loop {
-        match recv(socket).await {
-            OperatorEvent::Entry {
-                conversation,
-                entry,
-            } => return (conversation, entry),
-            OperatorEvent::Conversation { .. }
-            | OperatorEvent::Typing { .. }
-            | OperatorEvent::Read { .. } => {}
-            other => panic!("expected entry, got {other:?}"),
-        }
+    match next_operator_news(socket).await {
+        OperatorEvent::Entry {
+            conversation,
+            entry,
+        } => (conversation, entry),
+        other => panic!("expected entry, got {other:?}"),
     }
 }
 

@@ -195,19 +195,20 @@ fn attachment(value: &Value) -> Read<Attachment> {
     })
 }
 
-/// `{"CREDIT_CARD": "block", ...}` as `Policy`'s own `Deserialize` reads it: into a map
-/// sorted by key (a repeated key keeps its last value), then the overrides in key order. A
-/// sorted `Vec` rather than a `BTreeMap`, which would be the only one in the pane (14 KB).
+/// `{"CREDIT_CARD": "block", ...}` as `Policy`'s own `Deserialize` reads it: every value a
+/// string, then into a map sorted by key (a repeated key keeps its last value), then the
+/// overrides in key order. A sorted `Vec` rather than a `BTreeMap`, which would be the only
+/// one in the pane (14 KB).
 fn policy(value: &Value) -> Read<Policy> {
-    let mut map: Vec<(&str, &str)> = Vec::new();
-    for (name, action) in value.as_object().ok_or(Malformed)? {
-        let action = action.as_str().ok_or(Malformed)?;
-        match map.binary_search_by(|(known, _)| known.cmp(&name.as_str())) {
-            Ok(at) => map[at].1 = action,
-            Err(at) => map.insert(at, (name, action)),
-        }
+    let members = value.as_object().ok_or(Malformed)?;
+    if members.iter().any(|(_, action)| action.as_str().is_none()) {
+        return Err(Malformed);
     }
-    Policy::with_overrides(map).map_err(|_| Malformed)
+    let map = value.map_entries().ok_or(Malformed)?;
+    let overrides = map
+        .into_iter()
+        .filter_map(|(name, action)| Some((name, action.as_str()?)));
+    Policy::with_overrides(overrides).map_err(|_| Malformed)
 }
 
 fn author(value: &Value) -> Read<Author> {
