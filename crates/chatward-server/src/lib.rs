@@ -47,15 +47,14 @@ const API_BODY_LIMIT: usize = 16 * 1024;
 
 /// `listener` with `TCP_NODELAY` on every connection it accepts. Chat frames are small:
 /// with Nagle's algorithm on, a frame written while the peer still delays its ACK of the
-/// previous one waits for that ACK, up to 40 ms on Linux (the load bench showed p50 17 ms
-/// and p99 43 ms at only 100 messages a second).
-/// (A named type, not `impl Listener`: axum knows a `TapIo`'s connection address.)
+/// previous one waits for that ACK, up to 40 ms on Linux.
 pub fn without_delay(listener: tokio::net::TcpListener) -> NoDelayListener {
     use axum::serve::ListenerExt as _;
     listener.tap_io(set_nodelay)
 }
 
-/// A TCP listener whose connections have `TCP_NODELAY` set, from [`without_delay`].
+/// A TCP listener whose connections have `TCP_NODELAY` set, from [`without_delay`]. A named
+/// type, not `impl Listener`: axum finds the connection address of a `TapIo` only.
 pub type NoDelayListener =
     axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)>;
 

@@ -211,9 +211,9 @@ pub struct Store {
     /// Reads, from several connections at once.
     pool: AnyPool,
     /// Writes. On SQLite one connection: SQLite lets one writer in at a time, and writers
-    /// racing for its lock wait in its busy handler, which sleeps 1 to 100 ms between tries
-    /// (the load bench's p99 showed it); queued in this pool instead, the next writer starts
-    /// the moment the last one commits, in order. On PostgreSQL the same pool as reads.
+    /// racing for its lock wait in its busy handler, which sleeps 1 to 100 ms between tries;
+    /// queued in this pool instead, the next writer starts the moment the last one commits,
+    /// in order. On PostgreSQL the same pool as reads.
     writer: AnyPool,
 }
 
