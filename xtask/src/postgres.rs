@@ -1,10 +1,12 @@
 //! A throwaway PostgreSQL server for the relay's tests, always stopped: dropping [`Postgres`]
 //! runs `pg_ctl stop -m fast`.
 //!
-//! The server runs as a plain process (no systemd): a fresh data directory in a scratch folder,
-//! trust authentication, listening on 127.0.0.1 only with a free port and its unix socket in
-//! the scratch folder. As root, `initdb`/`pg_ctl` run as the `postgres` user (PostgreSQL
-//! refuses to run as root).
+//! The server runs as a plain process (no systemd): a fresh data directory in a scratch folder
+//! under the system's temporary folder, trust authentication, listening on 127.0.0.1 only with
+//! a free port and its unix socket in the scratch folder. As root, `initdb`/`pg_ctl` run as the
+//! `postgres` user (PostgreSQL refuses to run as root). The scratch folder is not in the
+//! checkout: a clone in a private folder (`mktemp -d` makes it 0700) is out of that user's
+//! reach, and a deep path would not fit a unix socket's address.
 
 use std::fs;
 use std::net::TcpListener;
@@ -28,6 +30,7 @@ const POLL_INTERVAL: Duration = Duration::from_millis(100);
 /// A running PostgreSQL server. Dropping it stops the server.
 pub struct Postgres {
     bin_dir: PathBuf,
+    scratch: PathBuf,
     data_dir: PathBuf,
     as_system_user: bool,
     /// The admin URL, e.g. `postgres://postgres@127.0.0.1:5433/postgres`.
@@ -35,10 +38,12 @@ pub struct Postgres {
 }
 
 impl Postgres {
-    /// Creates a fresh cluster in `scratch` (removed first if present) with the binaries in
-    /// `bin_dir`, starts it and waits until it accepts connections.
-    pub fn start(bin_dir: &Path, scratch: &Path) -> anyhow::Result<Self> {
+    /// Creates a fresh cluster in a scratch folder with the binaries in `bin_dir`, starts it
+    /// and waits until it accepts connections.
+    pub fn start(bin_dir: &Path) -> anyhow::Result<Self> {
         let as_system_user = crate::prereq::is_root();
+        let scratch =
+            &std::env::temp_dir().join(format!("chatward-postgres-{}", std::process::id()));
         if scratch.exists() {
             fs::remove_dir_all(scratch).context("removing the previous PostgreSQL folder")?;
         }
@@ -59,7 +64,12 @@ impl Postgres {
                 .arg(&data_dir)
                 .args(INITDB_ARGS),
         )
-        .context("creating the PostgreSQL data directory (as root, the `postgres` user must be able to reach the target dir)")?;
+        .with_context(|| {
+            format!(
+                "creating the PostgreSQL data directory in {}",
+                scratch.display()
+            )
+        })?;
 
         let port = free_port()?;
         let mut start = tool("pg_ctl");
@@ -75,16 +85,17 @@ impl Postgres {
         // From here on the guard owns the server: any early return stops it.
         let postgres = Postgres {
             bin_dir: bin_dir.to_owned(),
+            scratch: scratch.clone(),
             data_dir,
             as_system_user,
             url: admin_url(port),
         };
-        postgres.wait_until_ready(port, scratch)?;
+        postgres.wait_until_ready(port)?;
         Ok(postgres)
     }
 
     /// Polls `pg_isready` until the server accepts connections on `port`.
-    fn wait_until_ready(&self, port: u16, scratch: &Path) -> anyhow::Result<()> {
+    fn wait_until_ready(&self, port: u16) -> anyhow::Result<()> {
         let started = Instant::now();
         loop {
             let ready = process::succeeds(
@@ -100,10 +111,11 @@ impl Postgres {
                 return Ok(());
             }
             if started.elapsed() > STARTUP_TIMEOUT {
+                // The scratch folder goes with the server: the log is quoted here.
+                let log = fs::read_to_string(self.scratch.join("server.log")).unwrap_or_default();
                 bail!(
-                    "PostgreSQL did not accept connections within {} s (see {})",
+                    "PostgreSQL did not accept connections within {} s; its log:\n{log}",
                     STARTUP_TIMEOUT.as_secs(),
-                    scratch.join("server.log").display()
                 );
             }
             std::thread::sleep(POLL_INTERVAL);
@@ -119,6 +131,7 @@ impl Drop for Postgres {
                 .args(["stop", "--mode", "fast", "--pgdata"])
                 .arg(&self.data_dir),
         );
+        let _ = fs::remove_dir_all(&self.scratch);
     }
 }
 

@@ -134,7 +134,7 @@ fn native_tests(ws: &Workspace) -> anyhow::Result<()> {
 /// backends.
 fn relay_tests_on_postgres(ws: &Workspace) -> anyhow::Result<()> {
     let bin_dir = prereq::ensure_postgres()?;
-    let server = Postgres::start(&bin_dir, &ws.target_dir.join("postgres"))?;
+    let server = Postgres::start(&bin_dir)?;
     let result = process::run(
         ws.cargo()
             .args(NATIVE_TEST_ARGS)
