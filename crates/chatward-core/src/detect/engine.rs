@@ -54,20 +54,28 @@ pub(super) fn scan<'a>(text: &'a str, lexicon: &'a Lexicon) -> Vec<Finding> {
     ctx.settle()
 }
 
+/// `text` in lower case, letter by letter, where that keeps every letter's length in bytes
+/// (so ranges into the lowered text are ranges into `text`); other letters stay as they are.
+/// The allow-list is compared in the same folding.
+pub(crate) fn lowercase_in_place(text: &str) -> String {
+    let mut lower = String::with_capacity(text.len());
+    for c in text.chars() {
+        let mut l = c.to_lowercase();
+        match (l.next(), l.next()) {
+            (Some(x), None) if x.len_utf8() == c.len_utf8() => lower.push(x),
+            _ => lower.push(c),
+        }
+    }
+    lower
+}
+
 fn is_sep_gap(gap: &str, allowed: &[u8], max: usize) -> bool {
     !gap.is_empty() && gap.len() <= max && gap.bytes().all(|b| allowed.contains(&b))
 }
 
 impl<'a> Ctx<'a> {
     fn new(text: &'a str, lexicon: &'a Lexicon) -> Self {
-        let mut lower = String::with_capacity(text.len());
-        for c in text.chars() {
-            let mut l = c.to_lowercase();
-            match (l.next(), l.next()) {
-                (Some(x), None) if x.len_utf8() == c.len_utf8() => lower.push(x),
-                _ => lower.push(c),
-            }
-        }
+        let lower = lowercase_in_place(text);
         let mut words = Vec::new();
         let mut start = None;
         for (i, c) in text.char_indices() {
