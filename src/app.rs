@@ -1,5 +1,9 @@
 //! The pane's components: the privacy gate, the conversation, the composer. Data flows down
 //! as props, events flow up as callbacks; the one state lives in [`crate::state`].
+//!
+//! Only parts with their own hooks (state, effects, node refs) are components; the others
+//! are plain functions returning `Html`, given the customer's words. Each component costs
+//! the pane about 330 bytes of brotli in Yew's machinery (docs/size.md).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -346,13 +350,13 @@ pub fn App(props: &AppProps) -> Html {
     html! {
         <ContextProvider<Rc<Texts>> context={props.texts.clone()}>
             <main ref={main_ref} {class} aria-label={config.title.clone()} {style} ondragover={on_dragover} ondrop={on_drop}>
-                <Header title={config.title.clone()} operator={operator.clone()} social={config.social.clone()} />
-                <LinkBanner link={state.link} />
+                { header(&props.texts, &config.title, &operator, &config.social) }
+                { link_banner(&props.texts, state.link) }
                 if let Some(error) = &state.error {
                     <p class="cw-error" role="alert">{ error }</p>
                 }
                 <div class="cw-content">
-                    { body(&state, config, &operator, &engine, Callbacks {
+                    { body(&props.texts, &state, config, &operator, &engine, Callbacks {
                         on_accept, on_decline, on_send, on_typing, on_files, on_dismiss,
                         on_delete_ask, on_delete_cancel, on_delete_confirm,
                     }) }
@@ -481,6 +485,7 @@ fn focus_start(root: &Element, refocus: Refocus) {
 }
 
 fn body(
+    texts: &Texts,
     state: &State,
     config: &PaneConfig,
     operator: &OperatorProfile,
@@ -488,10 +493,10 @@ fn body(
     callbacks: Callbacks,
 ) -> Html {
     if state.standing == Standing::Deleted {
-        return html! { <Deleted /> };
+        return deleted(texts);
     }
     match &state.gate {
-        Gate::Loading => html! { <Connecting /> },
+        Gate::Loading => connecting(texts),
         Gate::Pending(statement) => {
             let mut statement = statement.clone();
             if statement.url.is_none() {
@@ -502,9 +507,9 @@ fn body(
                 on_decline,
                 ..
             } = callbacks;
-            html! { <PrivacyGate {statement} {on_accept} {on_decline} /> }
+            privacy_gate(texts, &statement, on_accept, on_decline)
         }
-        Gate::Declined => html! { <Declined email={operator.email.clone()} /> },
+        Gate::Declined => declined(texts, operator.email.as_deref()),
         Gate::Recording(_) | Gate::Accepted(_) => html! {
             <>
                 if let Some(session) = &state.session {
@@ -517,7 +522,7 @@ fn body(
                     />
                 }
                 if state.standing == Standing::Closed {
-                    <ShopClosed />
+                    { shop_closed(texts) }
                 }
                 <Conversation
                     entries={state.entries.clone()}
@@ -562,25 +567,16 @@ fn new_client_id() -> String {
     format!("{:x}-{random:x}", js_sys::Date::now() as u64)
 }
 
-#[derive(Properties, PartialEq)]
-struct HeaderProps {
-    title: AttrValue,
-    operator: OperatorProfile,
-    social: Vec<String>,
-}
-
-#[component]
-fn Header(props: &HeaderProps) -> Html {
-    let texts = use_texts();
+/// The pane's title, the operator's card and the close button.
+fn header(texts: &Texts, title: &str, operator: &OperatorProfile, social: &[String]) -> Html {
     let on_close = Callback::from(|_: MouseEvent| ask_to_close());
-    let operator = &props.operator;
     html! {
         <header class="cw-header">
             if let Some(photo) = &operator.photo {
                 <img class="cw-photo" src={photo.clone()} alt="" width="40" height="40" />
             }
             <div class="cw-heading">
-                <h1>{ props.title.clone() }</h1>
+                <h1>{ title }</h1>
                 if !operator.name.is_empty() {
                     <p class="cw-operator">
                         { operator.name.clone() }
@@ -589,9 +585,9 @@ fn Header(props: &HeaderProps) -> Html {
                         }
                     </p>
                 }
-                if !props.social.is_empty() {
+                if !social.is_empty() {
                     <ul class="cw-social" aria-label={texts.get("social").to_owned()}>
-                        { for props.social.iter().map(|url| html! {
+                        { for social.iter().map(|url| html! {
                             <li><a href={url.clone()} target="_blank" rel="noopener noreferrer">{ host_of(url) }</a></li>
                         }) }
                     </ul>
@@ -612,39 +608,23 @@ fn host_of(url: &str) -> String {
         .to_owned()
 }
 
-#[derive(Properties, PartialEq)]
-struct LinkBannerProps {
-    link: Link,
-}
-
-#[component]
-fn Connecting() -> Html {
-    let texts = use_texts();
+fn connecting(texts: &Texts) -> Html {
     html! { <p class="cw-status" role="status">{ texts.get("connecting") }</p> }
 }
 
-#[derive(Properties, PartialEq)]
-struct DeclinedProps {
-    email: Option<String>,
-}
-
-#[component]
-fn Declined(props: &DeclinedProps) -> Html {
-    let texts = use_texts();
+fn declined(texts: &Texts, email: Option<&str>) -> Html {
     html! {
         <div class="cw-declined" role="status">
             <p>{ texts.get("declined.body") }</p>
-            if let Some(email) = &props.email {
-                <p>{ sentence_with_link(&texts, "declined.email", "email", email, &format!("mailto:{email}")) }</p>
+            if let Some(email) = email {
+                <p>{ sentence_with_link(texts, "declined.email", "email", email, &format!("mailto:{email}")) }</p>
             }
         </div>
     }
 }
 
 /// The notice after the conversation was deleted; nothing of it is left in the pane.
-#[component]
-fn Deleted() -> Html {
-    let texts = use_texts();
+fn deleted(texts: &Texts) -> Html {
     html! {
         <div class="cw-declined" role="status">
             <p>{ texts.get("deleted") }</p>
@@ -653,9 +633,7 @@ fn Deleted() -> Html {
 }
 
 /// The banner while the shop has closed the chat; writing again reopens it.
-#[component]
-fn ShopClosed() -> Html {
-    let texts = use_texts();
+fn shop_closed(texts: &Texts) -> Html {
     html! { <p class="cw-banner" role="status">{ texts.get("closed") }</p> }
 }
 
@@ -731,10 +709,8 @@ fn sentence_with_link(texts: &Texts, key: &str, name: &str, label: &str, href: &
     html! { <>{ before.to_owned() }<a href={href.to_owned()}>{ label.to_owned() }</a>{ after.to_owned() }</> }
 }
 
-#[component]
-fn LinkBanner(props: &LinkBannerProps) -> Html {
-    let texts = use_texts();
-    match props.link {
+fn link_banner(texts: &Texts, link: Link) -> Html {
+    match link {
         Link::Lost => html! {
             <p class="cw-banner" role="status">{ texts.get("link.lost") }</p>
         },
@@ -742,17 +718,13 @@ fn LinkBanner(props: &LinkBannerProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct PrivacyGateProps {
-    statement: Statement,
+/// The shop's privacy statement with Accept and Decline: nothing can be written before Accept.
+fn privacy_gate(
+    texts: &Texts,
+    statement: &Statement,
     on_accept: Callback<MouseEvent>,
     on_decline: Callback<MouseEvent>,
-}
-
-#[component]
-fn PrivacyGate(props: &PrivacyGateProps) -> Html {
-    let texts = use_texts();
-    let statement = &props.statement;
+) -> Html {
     html! {
         <section class="cw-gate" aria-labelledby="cw-gate-title">
             <h2 id="cw-gate-title">{ texts.get("gate.title") }</h2>
@@ -762,8 +734,8 @@ fn PrivacyGate(props: &PrivacyGateProps) -> Html {
             }
             <p class="cw-version">{ texts.fill("gate.version", &[("version", &statement.version)]) }</p>
             <div class="cw-actions">
-                <button type="button" class="cw-primary" onclick={props.on_accept.clone()}>{ texts.get("gate.accept") }</button>
-                <button type="button" onclick={props.on_decline.clone()}>{ texts.get("gate.decline") }</button>
+                <button type="button" class="cw-primary" onclick={on_accept}>{ texts.get("gate.accept") }</button>
+                <button type="button" onclick={on_decline}>{ texts.get("gate.decline") }</button>
             </div>
         </section>
     }
@@ -1018,7 +990,7 @@ fn Composer(props: &ComposerProps) -> Html {
     html! {
         <form class="cw-composer" onsubmit={on_submit}>
             if has_notes {
-                <PrivacyNotes draft={(*draft).clone()} check={(*check).clone()} {confirmed} {on_confirm} />
+                { privacy_notes(&texts, &draft, &check, confirmed, on_confirm) }
             }
             <p class="cw-visually-hidden" role="status">{ summary(&texts, &announced) }</p>
             <div class="cw-compose-row">
@@ -1108,26 +1080,21 @@ fn action_key(action: PolicyAction) -> &'static str {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct PrivacyNotesProps {
-    draft: String,
-    check: Check,
+/// The found data highlighted and explained in plain words, with what the policy does.
+fn privacy_notes(
+    texts: &Texts,
+    draft: &str,
+    check: &Check,
     confirmed: bool,
     on_confirm: Callback<Event>,
-}
-
-/// The found data highlighted and explained in plain words, with what the policy does.
-#[component]
-fn PrivacyNotes(props: &PrivacyNotesProps) -> Html {
-    let texts = use_texts();
-    let check = &props.check;
+) -> Html {
     let notes = check
         .categories()
         .into_iter()
         .filter(|(_, action)| *action > PolicyAction::Allow);
     html! {
         <div class="cw-privacy" id="cw-privacy" aria-label={texts.get("privacy").to_owned()} role="region">
-            <p class="cw-highlight" aria-hidden="true" dir="auto">{ highlighted(&props.draft, check) }</p>
+            <p class="cw-highlight" aria-hidden="true" dir="auto">{ highlighted(draft, check) }</p>
             <ul>
                 { for notes.map(|(category, action)| html! {
                     <li class={classes!("cw-note", format!("cw-note-{}", action.as_str()))}>
@@ -1140,7 +1107,7 @@ fn PrivacyNotes(props: &PrivacyNotesProps) -> Html {
             }
             if check.verdict.action == PolicyAction::Warn {
                 <label class="cw-confirm">
-                    <input type="checkbox" checked={props.confirmed} onchange={props.on_confirm.clone()} />
+                    <input type="checkbox" checked={confirmed} onchange={on_confirm} />
                     { " " }{ texts.get("confirm") }
                 </label>
             }
