@@ -54,19 +54,30 @@ pub(super) fn scan<'a>(text: &'a str, lexicon: &'a Lexicon) -> Vec<Finding> {
     ctx.settle()
 }
 
-/// `text` in lower case, letter by letter, where that keeps every letter's length in bytes
-/// (so ranges into the lowered text are ranges into `text`); other letters stay as they are.
-/// The allow-list is compared in the same folding.
+/// `text` with its Latin capitals in lower case (see [`lower_latin`]); every letter keeps its
+/// length in bytes, so ranges into the lowered text are ranges into `text`. The allow-list
+/// is compared in the same folding.
 pub(crate) fn lowercase_in_place(text: &str) -> String {
-    let mut lower = String::with_capacity(text.len());
-    for c in text.chars() {
-        let mut l = c.to_lowercase();
-        match (l.next(), l.next()) {
-            (Some(x), None) if x.len_utf8() == c.len_utf8() => lower.push(x),
-            _ => lower.push(c),
-        }
-    }
-    lower
+    text.chars().map(lower_latin).collect()
+}
+
+/// The lower case of a capital of Basic Latin, Latin-1 or Latin Extended-A, exactly as
+/// `char::to_lowercase` gives it (`İ`, whose lower case is two characters, stays as it is);
+/// any other character unchanged. Every word the detector knows is written in these
+/// letters, so lowering other scripts could not make a word match. The standard library's
+/// full Unicode case tables cost the pane 5.4 KB of brotli (docs/size.md); a test holds this
+/// function to them.
+pub(crate) fn lower_latin(c: char) -> char {
+    let u = u32::from(c);
+    let lower = match u {
+        0x41..=0x5A => u + 0x20,
+        0xC0..=0xDE if u != 0xD7 => u + 0x20,
+        0x100..=0x12F | 0x132..=0x137 | 0x14A..=0x177 if u % 2 == 0 => u + 1,
+        0x139..=0x148 | 0x179..=0x17E if u % 2 == 1 => u + 1,
+        0x178 => 0xFF,
+        _ => u,
+    };
+    char::from_u32(lower).unwrap_or(c)
 }
 
 fn is_sep_gap(gap: &str, allowed: &[u8], max: usize) -> bool {
@@ -1537,4 +1548,50 @@ fn country_name(code: &str) -> Option<&'static str> {
         "VG", "XK",
     ];
     CODES.iter().copied().find(|c| c.eq_ignore_ascii_case(code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lower_latin;
+
+    /// The lower case the standard library gives, where it is one character of the same
+    /// length in UTF-8; otherwise the character itself.
+    fn std_lower(c: char) -> char {
+        let mut lower = c.to_lowercase();
+        match (lower.next(), lower.next()) {
+            (Some(x), None) if x.len_utf8() == c.len_utf8() => x,
+            _ => c,
+        }
+    }
+
+    #[test]
+    fn latin_letters_lower_as_the_standard_library_lowers_them() {
+        for c in '\0'..='\u{17F}' {
+            assert_eq!(lower_latin(c), std_lower(c), "U+{:04X}", u32::from(c));
+        }
+    }
+
+    #[test]
+    fn other_characters_stay_or_lower_as_the_standard_library_does() {
+        for c in '\u{180}'..=char::MAX {
+            let lower = lower_latin(c);
+            assert!(
+                lower == c || lower == std_lower(c),
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+    }
+
+    #[test]
+    fn every_letter_keeps_its_length() {
+        for c in '\0'..=char::MAX {
+            assert_eq!(
+                lower_latin(c).len_utf8(),
+                c.len_utf8(),
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+    }
 }
