@@ -128,8 +128,8 @@ pub fn App(props: &AppProps) -> Html {
             {
                 web_sys::console::warn_1(
                     &format!(
-                        "Chatward: data-privacy-version is {expected:?} but the relay's statement \
-                         is {served:?}; the relay's statement is shown and recorded."
+                        "Chatward: data-privacy-version is \"{expected}\" but the relay's statement \
+                         is \"{served}\"; the relay's statement is shown and recorded."
                     )
                     .into(),
                 );

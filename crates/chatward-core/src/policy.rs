@@ -79,12 +79,12 @@ impl fmt::Display for PolicyError {
         match self {
             PolicyError::UnknownCategory(name) => write!(
                 f,
-                "unknown category {name:?}: use one of {}",
+                "unknown category \"{name}\": use one of {}",
                 Category::ALL.map(Category::as_str).join(", ")
             ),
             PolicyError::UnknownAction { category, action } => write!(
                 f,
-                "unknown action {action:?} for {category}: use allow, warn, mask or block"
+                "unknown action \"{action}\" for {category}: use allow, warn, mask or block"
             ),
         }
     }
