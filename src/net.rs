@@ -1,149 +1,45 @@
-//! The one module that talks to the relay: a WebSocket that reconnects by itself. Incoming
-//! frames and link changes become [`Action`]s; nothing here touches the pane's state.
-
-use std::cell::RefCell;
-use std::rc::{Rc, Weak};
+//! The one module that talks to the relay: the link (`chatward-link`, a WebSocket that
+//! reconnects by itself), uploads and deletion. Incoming frames and link changes become
+//! [`Action`]s; nothing here touches the pane's state.
 
 use chatward_core::json::Value;
 use chatward_core::protocol::{CustomerEvent, CustomerFrame};
-use gloo::timers::callback::Timeout;
+use chatward_link::{Link, LinkEvent};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use web_sys::{MessageEvent, WebSocket};
+use web_sys::WebSocket;
 use yew::Callback;
 
 use crate::state::Action;
 
-/// Longest wait between two reconnection attempts.
-const MAX_BACKOFF_MS: u32 = 15_000;
-
-/// A live link to the relay. Dropping it closes the socket and stops reconnecting.
+/// The pane's link to the relay. Dropping it closes the socket and stops reconnecting.
 pub struct Relay {
-    inner: Rc<RefCell<Inner>>,
-}
-
-struct Inner {
-    url: String,
-    on_action: Callback<Action>,
-    socket: Option<WebSocket>,
-    /// Kept alive as long as the socket may call them.
-    handlers: Vec<Closure<dyn FnMut(web_sys::Event)>>,
-    retry: Option<Timeout>,
-    attempts: u32,
+    link: Link,
 }
 
 impl Relay {
-    /// Connects to `url` and keeps reconnecting with backoff when the link drops.
+    /// Connects to `url` (taking over the socket `boot.js` opened, when there is one) and
+    /// keeps reconnecting with backoff when the link drops.
     pub fn connect(url: String, on_action: Callback<Action>) -> Self {
-        let inner = Rc::new(RefCell::new(Inner {
-            url,
-            on_action,
-            socket: None,
-            handlers: Vec::new(),
-            retry: None,
-            attempts: 0,
-        }));
-        open(&inner);
-        Self { inner }
+        let early = take_early_socket(&url);
+        let link = Link::adopt(url, early, move |event| match event {
+            LinkEvent::Opened => on_action.emit(Action::LinkOpened),
+            LinkEvent::Lost => on_action.emit(Action::LinkLost),
+            // A frame this build does not understand is skipped, not fatal: the relay may
+            // be newer than the pane.
+            LinkEvent::Message(text) => {
+                if let Some(event) = CustomerEvent::from_json(&text) {
+                    on_action.emit(Action::Received(Box::new(event)));
+                }
+            }
+        });
+        Self { link }
     }
 
     /// Sends a frame if the link is open; returns whether it was handed to the socket.
     /// Callers keep unsent messages and send them again after the next `welcome`.
     pub fn send(&self, frame: &CustomerFrame) -> bool {
-        let inner = self.inner.borrow();
-        let Some(socket) = inner.socket.as_ref() else {
-            return false;
-        };
-        if socket.ready_state() != WebSocket::OPEN {
-            return false;
-        }
-        socket.send_with_str(&frame.to_json()).is_ok()
-    }
-}
-
-impl Drop for Relay {
-    fn drop(&mut self) {
-        let mut inner = self.inner.borrow_mut();
-        inner.retry = None;
-        if let Some(socket) = inner.socket.take() {
-            detach(&socket);
-            let _ = socket.close();
-        }
-        inner.handlers.clear();
-    }
-}
-
-fn detach(socket: &WebSocket) {
-    socket.set_onopen(None);
-    socket.set_onmessage(None);
-    socket.set_onclose(None);
-}
-
-fn open(inner_rc: &Rc<RefCell<Inner>>) {
-    let mut inner = inner_rc.borrow_mut();
-    let on_action = inner.on_action.clone();
-    let early = take_early_socket(&inner.url);
-    let is_open = early
-        .as_ref()
-        .is_some_and(|socket| socket.ready_state() == WebSocket::OPEN);
-    let socket = match early.map_or_else(|| WebSocket::new(&inner.url), Ok) {
-        Ok(socket) => socket,
-        Err(_) => {
-            drop(inner);
-            on_action.emit(Action::LinkLost);
-            schedule_retry(inner_rc);
-            return;
-        }
-    };
-
-    let weak = Rc::downgrade(inner_rc);
-    let on_open = {
-        let on_action = on_action.clone();
-        let weak = weak.clone();
-        Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-            if let Some(inner) = weak.upgrade() {
-                inner.borrow_mut().attempts = 0;
-            }
-            on_action.emit(Action::LinkOpened);
-        })
-    };
-    let on_message = {
-        let on_action = on_action.clone();
-        Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
-            let Some(text) = event
-                .dyn_ref::<MessageEvent>()
-                .and_then(|m| m.data().as_string())
-            else {
-                return;
-            };
-            // A frame this build does not understand is skipped, not fatal: the relay may
-            // be newer than the pane.
-            if let Some(event) = CustomerEvent::from_json(&text) {
-                on_action.emit(Action::Received(Box::new(event)));
-            }
-        })
-    };
-    let on_close = {
-        let weak: Weak<RefCell<Inner>> = weak;
-        Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-            if let Some(inner) = weak.upgrade() {
-                let on_action = inner.borrow().on_action.clone();
-                on_action.emit(Action::LinkLost);
-                schedule_retry(&inner);
-            }
-        })
-    };
-    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-    if let Some(old) = inner.socket.replace(socket) {
-        detach(&old);
-    }
-    inner.handlers = vec![on_open, on_message, on_close];
-    drop(inner);
-    // Its `open` event came before these handlers did.
-    if is_open {
-        on_action.emit(Action::LinkOpened);
+        self.link.send(&frame.to_json())
     }
 }
 
@@ -162,25 +58,6 @@ fn take_early_socket(url: &str) -> Option<WebSocket> {
         let _ = socket.close();
         None
     }
-}
-
-fn schedule_retry(inner_rc: &Rc<RefCell<Inner>>) {
-    let mut inner = inner_rc.borrow_mut();
-    inner.attempts = inner.attempts.saturating_add(1);
-    let delay = backoff_ms(inner.attempts);
-    let weak = Rc::downgrade(inner_rc);
-    inner.retry = Some(Timeout::new(delay, move || {
-        if let Some(inner) = weak.upgrade() {
-            open(&inner);
-        }
-    }));
-}
-
-/// 250 ms, 500 ms, 1 s, ... up to [`MAX_BACKOFF_MS`].
-fn backoff_ms(attempt: u32) -> u32 {
-    250u32
-        .saturating_mul(1 << attempt.saturating_sub(1).min(10))
-        .min(MAX_BACKOFF_MS)
 }
 
 /// The customer WebSocket URL for `shop` on the relay that served the pane.
@@ -294,18 +171,5 @@ pub fn delete_conversation(url: &str, conversation: &str, token: &str, on_done: 
         settled.forget();
     } else {
         on_done.emit(false);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::backoff_ms;
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        assert_eq!(backoff_ms(1), 250);
-        assert_eq!(backoff_ms(2), 500);
-        assert_eq!(backoff_ms(3), 1000);
-        assert_eq!(backoff_ms(30), 15_000);
     }
 }

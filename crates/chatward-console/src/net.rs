@@ -1,24 +1,17 @@
 //! The one module that talks to the relay: the operator HTTP API (login, logout, who am I,
-//! deleting a conversation, transcript links) and the operator WebSocket, which reconnects by itself. Answers and link changes become
-//! [`Action`]s; nothing here touches the console's state.
+//! deleting a conversation, transcript links) and the operator WebSocket (`chatward-link`,
+//! which reconnects by itself). Answers and link changes become [`Action`]s; nothing here
+//! touches the console's state.
 
-use std::cell::RefCell;
 use std::fmt;
-use std::rc::{Rc, Weak};
 
 use chatward_core::protocol::{OperatorEvent, OperatorFrame};
+use chatward_link::{Link, LinkEvent};
 use gloo::net::http::{Request, Response};
-use gloo::timers::callback::Timeout;
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
-use web_sys::{MessageEvent, WebSocket};
 use yew::Callback;
 
 use crate::state::{Action, Operator};
-
-/// Longest wait between two reconnection attempts.
-const MAX_BACKOFF_MS: u32 = 15_000;
 
 /// Why a request to the relay's operator API did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,150 +185,36 @@ fn path_segment(id: &str) -> String {
     out
 }
 
-/// A live operator WebSocket. Dropping it closes the socket and stops reconnecting.
+/// The operator's link to the relay. Dropping it closes the socket and stops reconnecting.
 pub struct OperatorLink {
-    inner: Rc<RefCell<Inner>>,
-}
-
-struct Inner {
-    url: String,
-    on_action: Callback<Action>,
-    socket: Option<WebSocket>,
-    /// Kept alive as long as the socket may call them.
-    handlers: Vec<Closure<dyn FnMut(web_sys::Event)>>,
-    retry: Option<Timeout>,
-    attempts: u32,
+    link: Link,
 }
 
 impl OperatorLink {
     /// Connects to `url` and keeps reconnecting with backoff when the link drops.
     pub fn connect(url: String, on_action: Callback<Action>) -> Self {
-        let inner = Rc::new(RefCell::new(Inner {
-            url,
-            on_action,
-            socket: None,
-            handlers: Vec::new(),
-            retry: None,
-            attempts: 0,
-        }));
-        open(&inner);
-        Self { inner }
+        let link = Link::connect(url, move |event| match event {
+            LinkEvent::Opened => on_action.emit(Action::LinkOpened),
+            LinkEvent::Lost => on_action.emit(Action::ConnectionLost),
+            // A frame this build does not understand is skipped, not fatal: the relay may
+            // be newer than the console.
+            LinkEvent::Message(text) => {
+                if let Some(action) = serde_json::from_str::<OperatorEvent>(&text)
+                    .ok()
+                    .and_then(Action::from_event)
+                {
+                    on_action.emit(action);
+                }
+            }
+        });
+        Self { link }
     }
 
     /// Sends a frame if the link is open; returns whether it was handed to the socket.
     /// Callers keep unacknowledged replies and send them again when the link reopens.
     pub fn send(&self, frame: &OperatorFrame) -> bool {
-        let inner = self.inner.borrow();
-        let Some(socket) = inner.socket.as_ref() else {
-            return false;
-        };
-        if socket.ready_state() != WebSocket::OPEN {
-            return false;
-        }
-        match serde_json::to_string(frame) {
-            Ok(json) => socket.send_with_str(&json).is_ok(),
-            Err(_) => false,
-        }
+        serde_json::to_string(frame).is_ok_and(|json| self.link.send(&json))
     }
-}
-
-impl Drop for OperatorLink {
-    fn drop(&mut self) {
-        let mut inner = self.inner.borrow_mut();
-        inner.retry = None;
-        if let Some(socket) = inner.socket.take() {
-            detach(&socket);
-            let _ = socket.close();
-        }
-        inner.handlers.clear();
-    }
-}
-
-fn detach(socket: &WebSocket) {
-    socket.set_onopen(None);
-    socket.set_onmessage(None);
-    socket.set_onclose(None);
-}
-
-fn open(inner_rc: &Rc<RefCell<Inner>>) {
-    let mut inner = inner_rc.borrow_mut();
-    let on_action = inner.on_action.clone();
-    let socket = match WebSocket::new(&inner.url) {
-        Ok(socket) => socket,
-        Err(_) => {
-            drop(inner);
-            on_action.emit(Action::ConnectionLost);
-            schedule_retry(inner_rc);
-            return;
-        }
-    };
-
-    let weak = Rc::downgrade(inner_rc);
-    let on_open = {
-        let on_action = on_action.clone();
-        let weak = weak.clone();
-        Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-            if let Some(inner) = weak.upgrade() {
-                inner.borrow_mut().attempts = 0;
-            }
-            on_action.emit(Action::LinkOpened);
-        })
-    };
-    let on_message = {
-        let on_action = on_action.clone();
-        Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
-            let Some(text) = event
-                .dyn_ref::<MessageEvent>()
-                .and_then(|m| m.data().as_string())
-            else {
-                return;
-            };
-            // A frame this build does not understand is skipped, not fatal: the relay may
-            // be newer than the console.
-            if let Some(action) = serde_json::from_str::<OperatorEvent>(&text)
-                .ok()
-                .and_then(Action::from_event)
-            {
-                on_action.emit(action);
-            }
-        })
-    };
-    let on_close = {
-        let weak: Weak<RefCell<Inner>> = weak;
-        Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-            if let Some(inner) = weak.upgrade() {
-                let on_action = inner.borrow().on_action.clone();
-                on_action.emit(Action::ConnectionLost);
-                schedule_retry(&inner);
-            }
-        })
-    };
-    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-    if let Some(old) = inner.socket.replace(socket) {
-        detach(&old);
-    }
-    inner.handlers = vec![on_open, on_message, on_close];
-}
-
-fn schedule_retry(inner_rc: &Rc<RefCell<Inner>>) {
-    let mut inner = inner_rc.borrow_mut();
-    inner.attempts = inner.attempts.saturating_add(1);
-    let delay = backoff_ms(inner.attempts);
-    let weak = Rc::downgrade(inner_rc);
-    inner.retry = Some(Timeout::new(delay, move || {
-        if let Some(inner) = weak.upgrade() {
-            open(&inner);
-        }
-    }));
-}
-
-/// 250 ms, 500 ms, 1 s, ... up to [`MAX_BACKOFF_MS`].
-fn backoff_ms(attempt: u32) -> u32 {
-    250u32
-        .saturating_mul(1 << attempt.saturating_sub(1).min(10))
-        .min(MAX_BACKOFF_MS)
 }
 
 /// The operator WebSocket URL on the relay that served the console.
@@ -362,7 +241,7 @@ pub fn now() -> i64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{ApiError, ExportFormat, backoff_ms, transcript_path};
+    use super::{ApiError, ExportFormat, transcript_path};
 
     #[test]
     fn transcript_links_name_the_conversation_and_format() {
@@ -374,14 +253,6 @@ mod tests {
             transcript_path("a/../b?x", ExportFormat::Json),
             "/api/conversations/a%2F%2E%2E%2Fb%3Fx/transcript?format=json"
         );
-    }
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        assert_eq!(backoff_ms(1), 250);
-        assert_eq!(backoff_ms(2), 500);
-        assert_eq!(backoff_ms(3), 1000);
-        assert_eq!(backoff_ms(30), 15_000);
     }
 
     #[test]
