@@ -36,6 +36,21 @@ test('the pane wasm is served as application/wasm', async () => {
   assert.deepEqual([...bytes.slice(0, 4)], [0x00, 0x61, 0x73, 0x6d], 'wasm magic number');
 });
 
+test('the upload guard is served beside the pane, precompressed, as JavaScript and wasm', async () => {
+  const headers = { 'accept-encoding': 'br, gzip' };
+  const script = await fetch(`${relayUrl}/pane/guard.js`, { headers });
+  assert.equal(script.status, 200);
+  assert.match(script.headers.get('content-type') ?? '', /javascript/);
+  assert.equal(script.headers.get('content-encoding'), 'br');
+  assert.match(await script.text(), /export function check\(/);
+  const wasm = await fetch(`${relayUrl}/pane/guard_bg.wasm`, { headers });
+  assert.equal(wasm.status, 200);
+  assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+  assert.equal(wasm.headers.get('content-encoding'), 'br');
+  const bytes = new Uint8Array(await wasm.arrayBuffer());
+  assert.deepEqual([...bytes.slice(0, 4)], [0x00, 0x61, 0x73, 0x6d], 'wasm magic number');
+});
+
 test('the demo shop is another origin and loads the loader from the relay', async () => {
   assert.notEqual(new URL(shopUrl).origin, new URL(relayUrl).origin);
   const page = await browser.newPage();

@@ -103,6 +103,13 @@ test('the Vite build bundles the engine wasm as an asset', async () => {
   );
 });
 
+test('the self-hostable pane carries the upload guard beside boot.js', async () => {
+  const pane = await readdir(join(app, 'node_modules', 'chatward', 'pane'));
+  for (const file of ['boot.js', 'chatward_bg.wasm', 'guard.js', 'guard_bg.wasm']) {
+    assert.ok(pane.includes(file), `pane/${file} in the package: ${pane.join(', ')}`);
+  }
+});
+
 test("the TypeScript declarations check a shop's code and catch its mistakes", async () => {
   // types.ts uses every export and marks wrong uses with @ts-expect-error, which fails the
   // check when the declarations let a mistake through.

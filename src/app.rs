@@ -1148,7 +1148,8 @@ fn file_list(files: Option<web_sys::FileList>) -> Vec<web_sys::File> {
 }
 
 /// Judges a file in the browser, and sends its cleaned copy when it is a genuine picture.
-/// Nothing of a refused file leaves the browser.
+/// Nothing of a refused file leaves the browser, nor of a file the guard could not judge
+/// because it could not be loaded (`crate::guard`).
 async fn send_file(
     id: u32,
     file: web_sys::File,
@@ -1156,7 +1157,8 @@ async fn send_file(
     session: &crate::state::Session,
     dispatcher: UseReducerDispatcher<State>,
 ) {
-    use chatward_core::{RefusalReason, UploadLimits, check_upload};
+    use crate::guard::{self, Checked};
+    use chatward_core::RefusalReason;
 
     let name = file.name();
     let refuse = |reason: RefusalReason| {
@@ -1175,15 +1177,17 @@ async fn send_file(
         refuse(RefusalReason::Empty);
         return;
     };
-    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-    let limits = UploadLimits {
-        max_bytes: max_bytes as usize,
-        ..UploadLimits::default()
-    };
-    let clean = match check_upload(&bytes, &limits) {
-        Ok(clean) => clean,
-        Err(refusal) => {
-            refuse(refusal.reason);
+    let clean = match guard::check(&js_sys::Uint8Array::new(&buffer), max_bytes).await {
+        Ok(Checked::Clean(clean)) => clean,
+        Ok(Checked::Refused(reason)) => {
+            refuse(reason);
+            return;
+        }
+        Err(guard::Unavailable) => {
+            dispatcher.dispatch(Action::FileUnchecked {
+                id,
+                name: name.clone(),
+            });
             return;
         }
     };
@@ -1192,7 +1196,7 @@ async fn send_file(
         details: clean.removed.metadata,
         hidden_data: clean.removed.trailing_data || clean.removed.hidden_payload,
     };
-    let thumbnail = object_url(&clean.bytes, clean.format.mime_type()).unwrap_or_default();
+    let thumbnail = object_url(&clean.bytes, &clean.mime_type).unwrap_or_default();
     dispatcher.dispatch(Action::FileAccepted {
         id,
         name: name.clone(),
@@ -1226,7 +1230,7 @@ async fn send_file(
     net::upload(
         &target,
         &clean.bytes,
-        clean.format.mime_type(),
+        &clean.mime_type,
         on_progress,
         on_done,
     );
@@ -1270,6 +1274,12 @@ fn Uploads(props: &UploadsProps) -> Html {
             UploadStage::Refused { reason } => html! {
                 <li key={upload.id} class="cw-upload cw-upload-refused">
                     <p role="alert">{ texts.fill("upload.refused", &[("name", &upload.name)]) }{ " " }{ i18n::refusal(&texts, *reason) }</p>
+                    { dismiss_button }
+                </li>
+            },
+            UploadStage::Unchecked => html! {
+                <li key={upload.id} class="cw-upload cw-upload-refused">
+                    <p role="alert">{ texts.fill("upload.refused", &[("name", &upload.name)]) }{ " " }{ texts.get("upload.unchecked") }</p>
                     { dismiss_button }
                 </li>
             },

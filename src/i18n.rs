@@ -47,6 +47,10 @@ const ENGLISH: &[(&str, &str)] = &[
         "upload.failed",
         "It could not be sent. Please check your connection and try again.",
     ),
+    (
+        "upload.unchecked",
+        "It could not be checked, so nothing of it was sent. Please check your connection and try again.",
+    ),
     ("upload.dismiss", "Dismiss the note about {name}"),
     ("upload.removed_location", "Its location was removed."),
     ("upload.removed_details", "Camera details were removed."),
@@ -291,25 +295,7 @@ mod tests {
     }
 
     /// Every kind the core's upload check can give, so each has its words.
-    const REASONS: [RefusalReason; 17] = [
-        RefusalReason::Empty,
-        RefusalReason::TooLarge,
-        RefusalReason::Executable,
-        RefusalReason::Script,
-        RefusalReason::Html,
-        RefusalReason::Svg,
-        RefusalReason::Document,
-        RefusalReason::Archive,
-        RefusalReason::Font,
-        RefusalReason::Media,
-        RefusalReason::Text,
-        RefusalReason::UnsupportedImage,
-        RefusalReason::Truncated,
-        RefusalReason::Corrupt,
-        RefusalReason::TooManyPixels,
-        RefusalReason::HiddenPayload,
-        RefusalReason::Unrecognised,
-    ];
+    const REASONS: [RefusalReason; 17] = RefusalReason::ALL;
 
     #[test]
     fn every_refusal_reads_in_english_as_the_core_says_it() {

@@ -6,10 +6,12 @@
 //! - [`config`]: the pane's settings from its URL.
 //! - [`privacy`]: the check of a draft against the shop's policy before it is sent.
 //! - [`i18n`]: the pane's words, English built in, other languages fetched when needed.
+//! - [`guard`]: the upload guard, a wasm module of its own loaded on the first picture.
 //! - `app`: the components.
 
 mod app;
 pub mod config;
+pub mod guard;
 pub mod i18n;
 pub mod net;
 pub mod privacy;

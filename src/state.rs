@@ -91,6 +91,8 @@ pub enum UploadStage {
     /// The check in the browser refused it; nothing was sent. Shown in the customer's
     /// language from the reason's kind.
     Refused { reason: RefusalReason },
+    /// The browser could not check it (the guard module did not load); nothing was sent.
+    Unchecked,
     /// Checked and cleaned; the cleaned copy is on its way.
     Sending {
         percent: u8,
@@ -242,6 +244,11 @@ pub enum Action {
         name: String,
         reason: RefusalReason,
     },
+    /// The browser's check could not be loaded, so the file was not judged and not sent.
+    FileUnchecked {
+        id: u32,
+        name: String,
+    },
     /// The browser's check accepted a file; its cleaned copy is being sent.
     FileAccepted {
         id: u32,
@@ -310,6 +317,13 @@ impl Reducible for State {
                     id,
                     name,
                     stage: UploadStage::Refused { reason },
+                });
+            }
+            Action::FileUnchecked { id, name } => {
+                next.uploads.push(Upload {
+                    id,
+                    name,
+                    stage: UploadStage::Unchecked,
                 });
             }
             Action::FileAccepted {
@@ -664,6 +678,26 @@ mod tests {
             }
         );
         let state = run([refused, Action::UploadDismissed { id: 7 }]);
+        assert!(state.uploads.is_empty());
+    }
+
+    #[test]
+    fn an_unchecked_file_is_shown_as_not_sent_until_dismissed() {
+        let unchecked = Action::FileUnchecked {
+            id: 8,
+            name: "photo.jpg".into(),
+        };
+        let state = run([unchecked.clone()]);
+        assert_eq!(state.uploads[0].stage, UploadStage::Unchecked);
+        assert_eq!(state.uploads[0].name, "photo.jpg");
+        // Progress or an answer for it cannot turn it into a sent picture.
+        let state = run([
+            unchecked.clone(),
+            Action::UploadProgressed { id: 8, percent: 50 },
+            Action::UploadFinished { id: 8 },
+        ]);
+        assert_eq!(state.uploads[0].stage, UploadStage::Unchecked);
+        let state = run([unchecked, Action::UploadDismissed { id: 8 }]);
         assert!(state.uploads.is_empty());
     }
 

@@ -3,6 +3,7 @@
 
 use chatward::config::PaneConfig;
 use chatward::{App, AppProps};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -52,4 +53,64 @@ async fn pane_is_a_region_named_by_its_configured_title() {
         heading.text_content().as_deref(),
         Some("Help from Test Shop")
     );
+}
+
+/// Stands in for boot.js: sets `window.chatwardGuard` to `loader` (undefined removes it).
+fn set_guard_loader(loader: &JsValue) {
+    js_sys::Reflect::set(&gloo::utils::window(), &"chatwardGuard".into(), loader)
+        .expect("a window property can be set");
+}
+
+/// A loader resolving to a guard whose `check(bytes, maxBytes)` runs `body`.
+fn guard_loader(body: &str) -> JsValue {
+    let check = js_sys::Function::new_with_args("bytes, maxBytes", body);
+    js_sys::Function::new_with_args("check", "return () => Promise.resolve(check);")
+        .call1(&JsValue::NULL, &check)
+        .expect("the loader is made")
+}
+
+#[wasm_bindgen_test]
+async fn the_guard_answer_is_read_and_anything_odd_sends_nothing() {
+    use chatward::guard::{Checked, Unavailable, check};
+    use chatward_core::RefusalReason;
+
+    let file = js_sys::Uint8Array::from(&b"MZ not a picture"[..]);
+
+    // No loader, a loader that fails, a guard that throws: the file is not judged.
+    set_guard_loader(&JsValue::UNDEFINED);
+    assert!(matches!(check(&file, 100).await, Err(Unavailable)));
+    set_guard_loader(&js_sys::Function::new_no_args(
+        "return Promise.reject(new Error('offline'));",
+    ));
+    assert!(matches!(check(&file, 100).await, Err(Unavailable)));
+    set_guard_loader(&guard_loader("throw new Error('broken');"));
+    assert!(matches!(check(&file, 100).await, Err(Unavailable)));
+
+    // A refusal comes back as the core's reason; an unknown code is not trusted.
+    set_guard_loader(&guard_loader("return { reason: 'executable' };"));
+    assert!(matches!(
+        check(&file, 100).await,
+        Ok(Checked::Refused(RefusalReason::Executable))
+    ));
+    set_guard_loader(&guard_loader("return { reason: 'fine-trust-me' };"));
+    assert!(matches!(check(&file, 100).await, Err(Unavailable)));
+    set_guard_loader(&guard_loader("return { mimeType: 'image/png' };"));
+    assert!(matches!(check(&file, 100).await, Err(Unavailable)));
+
+    // A clean picture: the guard gets the bytes and the limit, the pane its cleaned copy.
+    set_guard_loader(&guard_loader(
+        "if (bytes.length !== 16 || maxBytes !== 100) return { reason: 'corrupt' };
+         return { bytes: new Uint8Array([1, 2, 3]), mimeType: 'image/png',
+                  gps: true, metadata: false, trailingData: true, hiddenPayload: false };",
+    ));
+    match check(&file, 100).await {
+        Ok(Checked::Clean(clean)) => {
+            assert_eq!(clean.bytes, [1, 2, 3]);
+            assert_eq!(clean.mime_type, "image/png");
+            assert!(clean.removed.gps && clean.removed.trailing_data);
+            assert!(!clean.removed.metadata && !clean.removed.hidden_payload);
+        }
+        other => panic!("expected the cleaned copy, got {other:?}"),
+    }
+    set_guard_loader(&JsValue::UNDEFINED);
 }

@@ -44,6 +44,35 @@ function openSocket() {
   }
 }
 
+/**
+ * Defines `window.chatwardGuard()`, which src/guard.rs calls on the first picture: the upload
+ * guard is a wasm module of its own (guard.js, guard_bg.wasm beside this file), left out of
+ * the pane because most chats never attach one. Resolves to the guard's `check` function;
+ * later calls reuse it. A failed load is forgotten so the next picture tries again. Browsers
+ * that predate whatwg/html#10327 remember a failed module import for its URL, so a retry asks
+ * with a new query. While it fails, the pane sends nothing and says so.
+ */
+function defineGuardLoader() {
+  let guard = null;
+  let attempts = 0;
+  window.chatwardGuard = () => {
+    if (!guard) {
+      attempts += 1;
+      const url = new URL("./guard.js", import.meta.url);
+      if (attempts > 1) url.search = `attempt=${attempts}`;
+      guard = import(url.href).then(async (module) => {
+        // The bindings fetch guard_bg.wasm beside guard.js (their `import.meta.url`).
+        await module.default();
+        return module.check;
+      });
+      guard.catch(() => {
+        guard = null;
+      });
+    }
+    return guard;
+  };
+}
+
 // The wasm first (pane.html preloads it: this fetch picks that up) and compiled while it
 // streams in, then the link and the words, then the bindings, so none waits for another. A server
 // that does not send `application/wasm` makes streaming fail: the bindings then get the
@@ -52,6 +81,7 @@ const wasmUrl = new URL("./chatward_bg.wasm", import.meta.url);
 const wasm = WebAssembly.compileStreaming(fetch(wasmUrl)).catch(() => fetch(wasmUrl));
 openSocket();
 preloadWords();
+defineGuardLoader();
 const { default: init } = await import("./chatward.js");
 await init({ module_or_path: wasm });
 performance.mark("chatward:started");

@@ -39,6 +39,15 @@ const CONSOLE: WasmApp = WasmApp {
     typescript: false,
 };
 
+/// The upload guard, which the pane loads on the first picture (`web/boot.js`): beside the
+/// pane's files, so the relay and the npm package's `pane/` serve it with them.
+const GUARD: WasmApp = WasmApp {
+    package: "chatward-guard",
+    out_dir: "pane",
+    out_name: "guard",
+    typescript: false,
+};
+
 /// The privacy engine for JavaScript, shipped inside the npm package (`chatward/engine`).
 const ENGINE: WasmApp = WasmApp {
     package: "chatward-engine",
@@ -76,7 +85,7 @@ pub fn run(ws: &Workspace) -> anyhow::Result<PathBuf> {
         println!("note: {CONSOLE_DIR} does not exist yet; building the pane only");
         vec![&PANE]
     };
-    apps.push(&ENGINE);
+    apps.extend([&GUARD, &ENGINE]);
 
     let mut build = ws.cargo();
     build.args([

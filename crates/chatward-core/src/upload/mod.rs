@@ -207,6 +207,33 @@ pub enum RefusalReason {
 }
 
 impl RefusalReason {
+    /// Every reason, in declaration order.
+    pub const ALL: [Self; 17] = [
+        Self::Empty,
+        Self::TooLarge,
+        Self::Executable,
+        Self::Script,
+        Self::Html,
+        Self::Svg,
+        Self::Document,
+        Self::Archive,
+        Self::Font,
+        Self::Media,
+        Self::Text,
+        Self::UnsupportedImage,
+        Self::Truncated,
+        Self::Corrupt,
+        Self::TooManyPixels,
+        Self::HiddenPayload,
+        Self::Unrecognised,
+    ];
+
+    /// The reason whose [`as_str`](Self::as_str) code is `code`, if any: how the chat pane
+    /// reads the answer of its separately loaded guard module.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|reason| reason.as_str() == code)
+    }
+
     /// Stable code for JSON output and logs (`"executable"`, `"too-many-pixels"`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -341,29 +368,46 @@ mod tests {
 
     #[test]
     fn every_reason_has_a_way_forward_and_a_distinct_code() {
-        let all = [
-            RefusalReason::Empty,
-            RefusalReason::TooLarge,
-            RefusalReason::Executable,
-            RefusalReason::Script,
-            RefusalReason::Html,
-            RefusalReason::Svg,
-            RefusalReason::Document,
-            RefusalReason::Archive,
-            RefusalReason::Font,
-            RefusalReason::Media,
-            RefusalReason::Text,
-            RefusalReason::UnsupportedImage,
-            RefusalReason::Truncated,
-            RefusalReason::Corrupt,
-            RefusalReason::TooManyPixels,
-            RefusalReason::HiddenPayload,
-            RefusalReason::Unrecognised,
-        ];
         let mut codes = std::collections::HashSet::new();
-        for reason in all {
+        for reason in RefusalReason::ALL {
             assert!(reason.to_string().ends_with(WAY_FORWARD), "{reason:?}");
             assert!(codes.insert(reason.as_str()), "{reason:?}");
+        }
+    }
+
+    #[test]
+    fn all_lists_every_reason_once_and_codes_read_back() {
+        // An exhaustive match: a new reason does not compile until it has a place here,
+        // and then `ALL` must hold it at that place.
+        let place = |reason: RefusalReason| match reason {
+            RefusalReason::Empty => 0,
+            RefusalReason::TooLarge => 1,
+            RefusalReason::Executable => 2,
+            RefusalReason::Script => 3,
+            RefusalReason::Html => 4,
+            RefusalReason::Svg => 5,
+            RefusalReason::Document => 6,
+            RefusalReason::Archive => 7,
+            RefusalReason::Font => 8,
+            RefusalReason::Media => 9,
+            RefusalReason::Text => 10,
+            RefusalReason::UnsupportedImage => 11,
+            RefusalReason::Truncated => 12,
+            RefusalReason::Corrupt => 13,
+            RefusalReason::TooManyPixels => 14,
+            RefusalReason::HiddenPayload => 15,
+            RefusalReason::Unrecognised => 16,
+        };
+        assert_eq!(
+            RefusalReason::ALL.len(),
+            place(RefusalReason::Unrecognised) + 1
+        );
+        for (at, reason) in RefusalReason::ALL.into_iter().enumerate() {
+            assert_eq!(place(reason), at, "{reason:?}");
+            assert_eq!(RefusalReason::from_code(reason.as_str()), Some(reason));
+        }
+        for odd in ["", "Executable", "too_large", "executable ", "unknown"] {
+            assert_eq!(RefusalReason::from_code(odd), None, "{odd:?}");
         }
     }
 
