@@ -533,7 +533,7 @@ fn body(
                     operator_read={state.operator_read}
                     token={state.session.as_ref().map(|session| session.token.clone())}
                 />
-                <Uploads uploads={state.uploads.clone()} on_dismiss={callbacks.on_dismiss} />
+                { uploads(texts, &state.uploads, &callbacks.on_dismiss) }
                 <Composer
                     enabled={state.can_chat()}
                     engine={engine.clone()}
@@ -1245,23 +1245,15 @@ fn object_url(bytes: &[u8], mime: &str) -> Option<String> {
     web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
 
-#[derive(Properties, PartialEq)]
-struct UploadsProps {
-    uploads: Vec<Upload>,
-    on_dismiss: Callback<u32>,
-}
-
 /// The pictures chosen in this pane: refused ones with the reason, the others with their
 /// thumbnail, progress and what was removed.
-#[component]
-fn Uploads(props: &UploadsProps) -> Html {
-    let texts = use_texts();
-    if props.uploads.is_empty() {
+fn uploads(texts: &Texts, uploads: &[Upload], on_dismiss: &Callback<u32>) -> Html {
+    if uploads.is_empty() {
         return html! {};
     }
     let item = |upload: &Upload| {
         let dismiss = {
-            let on_dismiss = props.on_dismiss.clone();
+            let on_dismiss = on_dismiss.clone();
             let id = upload.id;
             Callback::from(move |_: MouseEvent| on_dismiss.emit(id))
         };
@@ -1273,7 +1265,7 @@ fn Uploads(props: &UploadsProps) -> Html {
         match &upload.stage {
             UploadStage::Refused { reason } => html! {
                 <li key={upload.id} class="cw-upload cw-upload-refused">
-                    <p role="alert">{ texts.fill("upload.refused", &[("name", &upload.name)]) }{ " " }{ i18n::refusal(&texts, *reason) }</p>
+                    <p role="alert">{ texts.fill("upload.refused", &[("name", &upload.name)]) }{ " " }{ i18n::refusal(texts, *reason) }</p>
                     { dismiss_button }
                 </li>
             },
@@ -1297,7 +1289,7 @@ fn Uploads(props: &UploadsProps) -> Html {
             UploadStage::Sent { thumbnail, removed } => html! {
                 <li key={upload.id} class="cw-upload">
                     <img src={thumbnail.clone()} {alt} />
-                    <p role="status">{ texts.get("upload.sent") }{ removed_note(&texts, *removed) }</p>
+                    <p role="status">{ texts.get("upload.sent") }{ removed_note(texts, *removed) }</p>
                 </li>
             },
             UploadStage::Failed { thumbnail, reason } => html! {
@@ -1314,7 +1306,7 @@ fn Uploads(props: &UploadsProps) -> Html {
     };
     html! {
         <ul class="cw-uploads" aria-label={texts.get("upload.list").to_owned()}>
-            { for props.uploads.iter().map(item) }
+            { for uploads.iter().map(item) }
         </ul>
     }
 }
