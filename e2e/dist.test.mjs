@@ -36,6 +36,14 @@ test('the pane wasm is served as application/wasm', async () => {
   assert.deepEqual([...bytes.slice(0, 4)], [0x00, 0x61, 0x73, 0x6d], 'wasm magic number');
 });
 
+test('the pane bindings name their imports shortly, not by wasm-bindgen hashes', async () => {
+  // chatward-short-imports (run by `cargo xtask dist`) renames them in the wasm and the
+  // bindings alike; the pane working at all in the other tests shows the two still agree.
+  const bindings = await (await fetch(`${relayUrl}/pane/chatward.js`)).text();
+  assert.match(bindings, /\n\s+a: function/);
+  assert.doesNotMatch(bindings, /__wbg_\w+_[0-9a-f]{16}:/);
+});
+
 test('the upload guard is served beside the pane, precompressed, as JavaScript and wasm', async () => {
   const headers = { 'accept-encoding': 'br, gzip' };
   const script = await fetch(`${relayUrl}/pane/guard.js`, { headers });

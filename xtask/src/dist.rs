@@ -132,6 +132,14 @@ pub fn run(ws: &Workspace) -> anyhow::Result<PathBuf> {
                 .args((!app.typescript).then_some("--no-typescript"))
                 .args(["--remove-name-section", "--remove-producers-section"]),
         )?;
+        // Short import names instead of wasm-bindgen's hashed ones (about 4 KB of brotli
+        // off the pane; crates/wasm-tools/src/bin/chatward-short-imports.rs).
+        let out = dist.join(app.out_dir);
+        process::run(
+            std::process::Command::new(ws.tool("chatward-short-imports"))
+                .arg(out.join(format!("{}_bg.wasm", app.out_name)))
+                .arg(out.join(format!("{}.js", app.out_name))),
+        )?;
     }
 
     write_loaders(ws, &dist)?;
