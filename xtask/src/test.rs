@@ -2,7 +2,8 @@
 //!
 //! 1. native unit and integration tests (`cargo test --workspace`);
 //! 2. the relay's tests again against a real PostgreSQL (started here, stopped afterwards);
-//! 3. wasm tests in headless Chromium (wasm-bindgen's runner from `crates/wasm-tools`);
+//! 3. wasm tests in headless Chromium (wasm-bindgen's runner from `crates/wasm-tools`), and
+//!    the tests of those tools;
 //! 4. `dist`;
 //! 5. end-to-end tests (`node --test e2e/`, playwright-core) against a running relay.
 //!
@@ -17,7 +18,8 @@ use anyhow::Context as _;
 use crate::postgres::Postgres;
 use crate::relay::Relay;
 use crate::workspace::{
-    CONSOLE_DIR, CONSOLE_PACKAGE, PANE_PACKAGE, TOOLS_PACKAGE, WASM_TARGET, Workspace,
+    CONSOLE_DIR, CONSOLE_PACKAGE, PANE_PACKAGE, TOOLS_PACKAGE, TOOLS_PROFILE, WASM_TARGET,
+    Workspace,
 };
 use crate::{dist, prereq, process};
 
@@ -114,8 +116,8 @@ fn prerequisites(ws: &Workspace) -> anyhow::Result<()> {
     prereq::ensure_python_packages(ws)
 }
 
-/// The native test run. wasm-tools has no tests; excluding it saves compiling wasm-bindgen a
-/// second time with the dev profile (it is built once with the `tools` profile).
+/// The native test run. wasm-tools is left out: compiling wasm-bindgen a second time with the
+/// dev profile would be slow; its tests run with the `tools` profile in the wasm step.
 /// `--no-fail-fast`: one failing test binary must not hide the others' results.
 const NATIVE_TEST_ARGS: &[&str] = &[
     "test",
@@ -148,6 +150,16 @@ fn relay_tests_on_postgres(ws: &Workspace) -> anyhow::Result<()> {
 
 fn wasm_tests(ws: &Workspace) -> anyhow::Result<()> {
     ws.build_tools()?;
+    // The tools' own tests (chatward-short-imports), on the `tools` build just made.
+    process::run(ws.cargo().args([
+        "test",
+        "--package",
+        TOOLS_PACKAGE,
+        "--profile",
+        TOOLS_PROFILE,
+        "--bin",
+        "chatward-short-imports",
+    ]))?;
     let mut command = ws.cargo();
     command
         .args([
