@@ -92,3 +92,23 @@ test('when the guard cannot be fetched, the picture is not sent and the customer
   await pictures.getByText('Picture sent. Its location was removed.', { exact: false }).waitFor();
   assert.equal(seen.uploads.length, 1);
 });
+
+test('while the guard loads, the customer sees the picture being checked', async () => {
+  const { shop, pane } = await startChat(browser);
+  // A slow connection: the guard's files wait until the test lets them through.
+  let release;
+  const released = new Promise((resolve) => { release = resolve; });
+  const slow = async (route) => { await released; await route.continue(); };
+  await shop.route(isGuardFile, slow);
+
+  await attach(shop, pane, 'parcel.jpg', PHOTO);
+  const pictures = pane.getByRole('list', { name: 'Pictures' });
+  await pictures.getByRole('status').getByText('Checking parcel.jpg…').waitFor();
+
+  release();
+  await pictures.getByText('Picture sent. Its location was removed.', { exact: false }).waitFor();
+  assert.equal(await pictures.getByText('Checking parcel.jpg…').count(), 0, 'replaced, not added to');
+  assert.equal(await pictures.getByRole('listitem').count(), 1);
+  await shop.unroute(isGuardFile, slow);
+});
+

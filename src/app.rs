@@ -1173,6 +1173,12 @@ async fn send_file(
         refuse(RefusalReason::TooLarge);
         return;
     }
+    // Shown at once: reading the file and, for the first picture, loading the guard take a
+    // moment on a slow connection.
+    dispatcher.dispatch(Action::FileChosen {
+        id,
+        name: name.clone(),
+    });
     let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await else {
         refuse(RefusalReason::Empty);
         return;
@@ -1267,6 +1273,11 @@ fn uploads(texts: &Texts, uploads: &[Upload], on_dismiss: &Callback<u32>) -> Htm
                 <li key={upload.id} class="cw-upload cw-upload-refused">
                     <p role="alert">{ texts.fill("upload.refused", &[("name", &upload.name)]) }{ " " }{ i18n::refusal(texts, *reason) }</p>
                     { dismiss_button }
+                </li>
+            },
+            UploadStage::Checking => html! {
+                <li key={upload.id} class="cw-upload">
+                    <p role="status">{ texts.fill("upload.checking", &[("name", &upload.name)]) }</p>
                 </li>
             },
             UploadStage::Unchecked => html! {

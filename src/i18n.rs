@@ -39,6 +39,7 @@ const ENGLISH: &[(&str, &str)] = &[
     ("attach", "Attach a picture"),
     ("upload.list", "Pictures"),
     ("upload.picture", "Picture {name}"),
+    ("upload.checking", "Checking {name}…"),
     ("upload.sending", "Sending the picture…"),
     ("upload.sent", "Picture sent."),
     ("upload.in_chat", "Picture"),

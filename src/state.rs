@@ -88,6 +88,9 @@ pub struct Upload {
 /// Where an upload stands.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UploadStage {
+    /// Chosen and being checked in the browser (the first picture also waits for the guard
+    /// module to load); nothing was sent yet.
+    Checking,
     /// The check in the browser refused it; nothing was sent. Shown in the customer's
     /// language from the reason's kind.
     Refused { reason: RefusalReason },
@@ -201,6 +204,14 @@ impl State {
         self.error = None;
     }
 
+    /// The upload `id` moves to `stage`; one not shown yet is added at the end.
+    fn settle_upload(&mut self, id: u32, name: String, stage: UploadStage) {
+        match self.stage_of(id) {
+            Some(at) => *at = stage,
+            None => self.uploads.push(Upload { id, name, stage }),
+        }
+    }
+
     fn stage_of(&mut self, id: u32) -> Option<&mut UploadStage> {
         self.uploads
             .iter_mut()
@@ -237,6 +248,11 @@ pub enum Action {
     MessageQueued {
         client_id: String,
         text: String,
+    },
+    /// The customer chose a file; the browser's check starts.
+    FileChosen {
+        id: u32,
+        name: String,
     },
     /// The browser's check refused a file.
     FileRefused {
@@ -312,19 +328,12 @@ impl Reducible for State {
                 });
             }
             Action::Received(event) => apply(&mut next, *event),
+            Action::FileChosen { id, name } => next.settle_upload(id, name, UploadStage::Checking),
             Action::FileRefused { id, name, reason } => {
-                next.uploads.push(Upload {
-                    id,
-                    name,
-                    stage: UploadStage::Refused { reason },
-                });
+                next.settle_upload(id, name, UploadStage::Refused { reason });
             }
             Action::FileUnchecked { id, name } => {
-                next.uploads.push(Upload {
-                    id,
-                    name,
-                    stage: UploadStage::Unchecked,
-                });
+                next.settle_upload(id, name, UploadStage::Unchecked);
             }
             Action::FileAccepted {
                 id,
@@ -337,7 +346,7 @@ impl Reducible for State {
                     thumbnail,
                     removed,
                 };
-                next.uploads.push(Upload { id, name, stage });
+                next.settle_upload(id, name, stage);
             }
             Action::UploadProgressed { id, percent } => {
                 if let Some(UploadStage::Sending { percent: at, .. }) = next.stage_of(id) {
@@ -659,6 +668,50 @@ mod tests {
             UploadStage::Sent {
                 thumbnail: "blob:1".into(),
                 removed
+            }
+        );
+    }
+
+    #[test]
+    fn a_chosen_file_shows_as_checking_then_takes_its_verdict_in_place() {
+        let chosen = |id: u32, name: &str| Action::FileChosen {
+            id,
+            name: name.into(),
+        };
+        let state = run([chosen(1, "a.jpg"), chosen(2, "b.exe.jpg")]);
+        assert_eq!(state.uploads.len(), 2);
+        assert!(
+            state
+                .uploads
+                .iter()
+                .all(|u| u.stage == UploadStage::Checking)
+        );
+        let state = run([
+            chosen(1, "a.jpg"),
+            chosen(2, "b.exe.jpg"),
+            Action::FileRefused {
+                id: 2,
+                name: "b.exe.jpg".into(),
+                reason: RefusalReason::Executable,
+            },
+            Action::FileAccepted {
+                id: 1,
+                name: "a.jpg".into(),
+                thumbnail: "blob:1".into(),
+                removed: Removed::default(),
+            },
+        ]);
+        // One entry each, in the order chosen, whatever order the checks finished in.
+        let names: Vec<&str> = state.uploads.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(names, ["a.jpg", "b.exe.jpg"]);
+        assert!(matches!(
+            state.uploads[0].stage,
+            UploadStage::Sending { .. }
+        ));
+        assert_eq!(
+            state.uploads[1].stage,
+            UploadStage::Refused {
+                reason: RefusalReason::Executable
             }
         );
     }
