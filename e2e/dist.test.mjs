@@ -36,12 +36,15 @@ test('the pane wasm is served as application/wasm', async () => {
   assert.deepEqual([...bytes.slice(0, 4)], [0x00, 0x61, 0x73, 0x6d], 'wasm magic number');
 });
 
-test('the pane bindings name their imports shortly, not by wasm-bindgen hashes', async () => {
-  // chatward-short-imports (run by `cargo xtask dist`) renames them in the wasm and the
-  // bindings alike; the pane working at all in the other tests shows the two still agree.
+test('the pane bindings are minified and name their imports shortly', async () => {
+  // chatward-short-imports renames the imports in the wasm and the bindings alike, then
+  // chatward-minify compresses the bindings (both run by `cargo xtask dist`); the pane
+  // working at all in the other tests shows the two files still agree.
   const bindings = await (await fetch(`${relayUrl}/pane/chatward.js`)).text();
-  assert.match(bindings, /\n\s+a: function/);
-  assert.doesNotMatch(bindings, /__wbg_\w+_[0-9a-f]{16}:/);
+  assert.match(bindings, /[{,]a:function/);
+  assert.doesNotMatch(bindings, /__wbg_\w+_[0-9a-f]{16}/);
+  assert.doesNotMatch(bindings, /getStringFromWasm0/, 'local names are shortened');
+  assert.ok(bindings.split('\n').length < 5, 'no indentation or comments left');
 });
 
 test('the upload guard is served beside the pane, precompressed, as JavaScript and wasm', async () => {

@@ -69,6 +69,9 @@ const COPIES: &[(&str, &str)] = &[
     ("crates/chatward-console/boot.js", "console/boot.js"),
 ];
 
+/// Copied ES modules that dist minifies like the bindings (crates/wasm-tools/src/bin/chatward-minify.rs).
+const MINIFIED_COPIES: &[&str] = &["pane/boot.js", "console/boot.js"];
+
 /// Folders copied whole: the npm package (the loader as an ES module).
 const FOLDER_COPIES: &[(&str, &str)] = &[("loader/npm", "npm"), ("web/i18n", "pane/i18n")];
 
@@ -109,6 +112,7 @@ pub fn run(ws: &Workspace) -> anyhow::Result<PathBuf> {
     fs::create_dir_all(&dist)?;
 
     let bindgen = ws.tool("chatward-bindgen");
+    let mut minified: Vec<PathBuf> = Vec::new();
     for app in &apps {
         let wasm = ws
             .target_dir
@@ -133,19 +137,30 @@ pub fn run(ws: &Workspace) -> anyhow::Result<PathBuf> {
                 .args(["--remove-name-section", "--remove-producers-section"]),
         )?;
         // Short import names instead of wasm-bindgen's hashed ones (about 4 KB of brotli
-        // off the pane; crates/wasm-tools/src/bin/chatward-short-imports.rs).
+        // off the pane; crates/wasm-tools/src/bin/chatward-short-imports.rs), then the
+        // bindings minified.
         let out = dist.join(app.out_dir);
+        let bindings = out.join(format!("{}.js", app.out_name));
         process::run(
             std::process::Command::new(ws.tool("chatward-short-imports"))
                 .arg(out.join(format!("{}_bg.wasm", app.out_name)))
-                .arg(out.join(format!("{}.js", app.out_name))),
+                .arg(&bindings),
         )?;
+        minified.push(bindings);
     }
 
     write_loaders(ws, &dist)?;
     for (from, to) in COPIES {
         copy_if_present(ws, from, &dist.join(to))?;
     }
+    // The apps' start-up modules too; the loader is a classic script and stays as written.
+    minified.extend(
+        MINIFIED_COPIES
+            .iter()
+            .map(|name| dist.join(name))
+            .filter(|path| path.is_file()),
+    );
+    process::run(std::process::Command::new(ws.tool("chatward-minify")).args(&minified))?;
     for (from, to) in FOLDER_COPIES {
         let source = ws.path(from);
         if source.is_dir() {

@@ -150,7 +150,7 @@ fn relay_tests_on_postgres(ws: &Workspace) -> anyhow::Result<()> {
 
 fn wasm_tests(ws: &Workspace) -> anyhow::Result<()> {
     ws.build_tools()?;
-    // The tools' own tests (chatward-short-imports), on the `tools` build just made.
+    // The tools' own tests, on the `tools` build just made.
     process::run(ws.cargo().args([
         "test",
         "--package",
@@ -159,6 +159,8 @@ fn wasm_tests(ws: &Workspace) -> anyhow::Result<()> {
         TOOLS_PROFILE,
         "--bin",
         "chatward-short-imports",
+        "--bin",
+        "chatward-minify",
     ]))?;
     let mut command = ws.cargo();
     command
