@@ -36,12 +36,6 @@ pub struct AppProps {
     pub texts: Rc<Texts>,
 }
 
-/// The words of the customer's language, provided once at the top of the pane.
-#[hook]
-fn use_texts() -> Rc<Texts> {
-    use_context::<Rc<Texts>>().unwrap_or_else(Texts::english)
-}
-
 /// Asks the loader on the shop page to hide the pane.
 fn ask_to_close() {
     // Let go of the focus, so that opening the pane again starts from its first control.
@@ -348,8 +342,7 @@ pub fn App(props: &AppProps) -> Html {
     let class = classes!("cw-pane", config.theme.class());
     let operator = config.operator_card(&state.operator);
     html! {
-        <ContextProvider<Rc<Texts>> context={props.texts.clone()}>
-            <main ref={main_ref} {class} aria-label={config.title.clone()} {style} ondragover={on_dragover} ondrop={on_drop}>
+        <main ref={main_ref} {class} aria-label={config.title.clone()} {style} ondragover={on_dragover} ondrop={on_drop}>
                 { header(&props.texts, &config.title, &operator, &config.social) }
                 { link_banner(&props.texts, state.link) }
                 if let Some(error) = &state.error {
@@ -361,8 +354,7 @@ pub fn App(props: &AppProps) -> Html {
                         on_delete_ask, on_delete_cancel, on_delete_confirm,
                     }) }
                 </div>
-            </main>
-        </ContextProvider<Rc<Texts>>>
+        </main>
     }
 }
 
@@ -485,7 +477,7 @@ fn focus_start(root: &Element, refocus: Refocus) {
 }
 
 fn body(
-    texts: &Texts,
+    texts: &Rc<Texts>,
     state: &State,
     config: &PaneConfig,
     operator: &OperatorProfile,
@@ -514,6 +506,7 @@ fn body(
             <>
                 if let Some(session) = &state.session {
                     <ChatTools
+                        texts={texts.clone()}
                         session={session.clone()}
                         deletion={state.deletion}
                         on_ask={callbacks.on_delete_ask}
@@ -525,6 +518,7 @@ fn body(
                     { shop_closed(texts) }
                 }
                 <Conversation
+                    texts={texts.clone()}
                     entries={state.entries.clone()}
                     pending={state.pending.clone()}
                     greeting={config.greeting.clone()}
@@ -535,6 +529,7 @@ fn body(
                 />
                 { uploads(texts, &state.uploads, &callbacks.on_dismiss) }
                 <Composer
+                    texts={texts.clone()}
                     enabled={state.can_chat()}
                     engine={engine.clone()}
                     on_send={callbacks.on_send}
@@ -639,6 +634,7 @@ fn shop_closed(texts: &Texts) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct ChatToolsProps {
+    texts: Rc<Texts>,
     session: Session,
     deletion: Deletion,
     on_ask: Callback<MouseEvent>,
@@ -649,7 +645,7 @@ struct ChatToolsProps {
 /// The customer's own controls over the conversation: download its transcript, delete it.
 #[component]
 fn ChatTools(props: &ChatToolsProps) -> Html {
-    let texts = use_texts();
+    let texts = props.texts.clone();
     // Plain same-origin links: the pane is served by the relay, so `download` works inside
     // the shop's cross-origin iframe without fetching the file into memory first.
     let query = format!(
@@ -743,6 +739,7 @@ fn privacy_gate(
 
 #[derive(Properties, PartialEq)]
 struct ConversationProps {
+    texts: Rc<Texts>,
     /// The conversation's secret, to fetch its pictures from the relay.
     token: Option<String>,
     entries: Vec<Entry>,
@@ -755,7 +752,7 @@ struct ConversationProps {
 
 #[component]
 fn Conversation(props: &ConversationProps) -> Html {
-    let texts = use_texts();
+    let texts = props.texts.clone();
     let log = use_node_ref();
     // Keep the newest entry in view.
     {
@@ -846,6 +843,7 @@ fn pending_view(pending: &Pending, texts: &Texts) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct ComposerProps {
+    texts: Rc<Texts>,
     enabled: bool,
     /// Judges each draft against the shop's policy.
     engine: Engine,
@@ -864,7 +862,7 @@ const ANNOUNCE_AFTER_MS: u32 = 600;
 
 #[component]
 fn Composer(props: &ComposerProps) -> Html {
-    let texts = use_texts();
+    let texts = props.texts.clone();
     let draft = use_state(String::new);
     // The draft the customer confirmed to send despite a warning; editing it asks again.
     let confirmed_for = use_state(|| None::<String>);
