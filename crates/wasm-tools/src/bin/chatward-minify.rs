@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use oxc_allocator::Allocator;
 use oxc_codegen::{Codegen, CodegenOptions, CommentOptions};
+use oxc_compat::EngineTargets;
 use oxc_mangler::MangleOptions;
 use oxc_minifier::{CompressOptions, Minifier, MinifierOptions};
 use oxc_parser::Parser;
@@ -38,6 +39,10 @@ fn minify_file(path: &Path) -> Result<(), String> {
     fs::write(path, minified).map_err(|e| e.to_string())
 }
 
+/// The newest JavaScript the minified files may use: what the browsers that run the pane's
+/// wasm and ES modules (2020 and later) understand.
+const TARGET: &str = "es2020";
+
 /// `source`, an ES module, minified: compressed, local names shortened, exports kept.
 fn minify(source: &str) -> Result<String, String> {
     let allocator = Allocator::default();
@@ -46,10 +51,16 @@ fn minify(source: &str) -> Result<String, String> {
         return Err(format!("does not parse: {error}"));
     }
     let mut program = parsed.program;
+    // Never write syntax newer than ES2020 (the minifier does not lower what is already
+    // there, it only avoids introducing newer forms such as `??=`).
+    let target = EngineTargets::from_target(TARGET)?;
     let options = MinifierOptions {
         mangle: Some(MangleOptions::default()),
         mangle_properties: None,
-        compress: Some(CompressOptions::smallest()),
+        compress: Some(CompressOptions {
+            target,
+            ..CompressOptions::smallest()
+        }),
     };
     let minified = Minifier::new(options).minify(&allocator, &mut program);
     let printed = Codegen::new()
@@ -90,6 +101,13 @@ mod tests {
         assert!(minified.contains(".module_or_path"), "{minified}");
         assert!(!minified.contains("getStringFromWasm"), "{minified}");
         assert!(!minified.contains("wasmInstanceExports"), "{minified}");
+    }
+
+    #[test]
+    fn nothing_newer_than_es2020_is_introduced() {
+        let minified =
+            minify("export function f(o) { if (o.x == null) { o.x = 1; } return o; }").unwrap();
+        assert!(!minified.contains("??="), "{minified}");
     }
 
     #[test]
