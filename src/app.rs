@@ -343,17 +343,17 @@ pub fn App(props: &AppProps) -> Html {
     let operator = config.operator_card(&state.operator);
     html! {
         <main ref={main_ref} {class} aria-label={config.title.clone()} {style} ondragover={on_dragover} ondrop={on_drop}>
-                { header(&props.texts, &config.title, &operator, &config.social) }
-                { link_banner(&props.texts, state.link) }
-                if let Some(error) = &state.error {
-                    <p class="cw-error" role="alert">{ error }</p>
-                }
-                <div class="cw-content">
-                    { body(&props.texts, &state, config, &operator, &engine, Callbacks {
-                        on_accept, on_decline, on_send, on_typing, on_files, on_dismiss,
-                        on_delete_ask, on_delete_cancel, on_delete_confirm,
-                    }) }
-                </div>
+            { header(&props.texts, &config.title, &operator, &config.social) }
+            { link_banner(&props.texts, state.link) }
+            if let Some(error) = &state.error {
+                <p class="cw-error" role="alert">{ error }</p>
+            }
+            <div class="cw-content">
+                { body(&props.texts, &state, config, &operator, &engine, Callbacks {
+                    on_accept, on_decline, on_send, on_typing, on_files, on_dismiss,
+                    on_delete_ask, on_delete_cancel, on_delete_confirm,
+                }) }
+            </div>
         </main>
     }
 }
@@ -645,7 +645,7 @@ struct ChatToolsProps {
 /// The customer's own controls over the conversation: download its transcript, delete it.
 #[component]
 fn ChatTools(props: &ChatToolsProps) -> Html {
-    let texts = props.texts.clone();
+    let texts = &props.texts;
     // Plain same-origin links: the pane is served by the relay, so `download` works inside
     // the shop's cross-origin iframe without fetching the file into memory first.
     let query = format!(
@@ -752,7 +752,7 @@ struct ConversationProps {
 
 #[component]
 fn Conversation(props: &ConversationProps) -> Html {
-    let texts = props.texts.clone();
+    let texts = &props.texts;
     let log = use_node_ref();
     // Keep the newest entry in view.
     {
@@ -786,9 +786,9 @@ fn Conversation(props: &ConversationProps) -> Html {
                     let mark = (Some(entry.seq) == last_customer).then(|| {
                         if entry.seq <= props.operator_read { texts.get("read") } else { texts.get("delivered") }
                     });
-                    entry_view(entry, mark, props.token.as_deref(), &texts)
+                    entry_view(entry, mark, props.token.as_deref(), texts)
                 }) }
-                { for props.pending.iter().map(|pending| pending_view(pending, &texts)) }
+                { for props.pending.iter().map(|pending| pending_view(pending, texts)) }
             </ol></div>
             if props.operator_typing {
                 <p class="cw-typing" role="status">{ texts.fill("typing", &[("name", name)]) }</p>
@@ -862,7 +862,7 @@ const ANNOUNCE_AFTER_MS: u32 = 600;
 
 #[component]
 fn Composer(props: &ComposerProps) -> Html {
-    let texts = props.texts.clone();
+    let texts = &props.texts;
     let draft = use_state(String::new);
     // The draft the customer confirmed to send despite a warning; editing it asks again.
     let confirmed_for = use_state(|| None::<String>);
@@ -988,9 +988,9 @@ fn Composer(props: &ComposerProps) -> Html {
     html! {
         <form class="cw-composer" onsubmit={on_submit}>
             if has_notes {
-                { privacy_notes(&texts, &draft, &check, confirmed, on_confirm) }
+                { privacy_notes(texts, &draft, &check, confirmed, on_confirm) }
             }
-            <p class="cw-visually-hidden" role="status">{ summary(&texts, &announced) }</p>
+            <p class="cw-visually-hidden" role="status">{ summary(texts, &announced) }</p>
             <div class="cw-compose-row">
                 <label for="cw-draft" class="cw-visually-hidden">{ texts.get("message") }</label>
                 <textarea
@@ -1256,39 +1256,39 @@ fn uploads(texts: &Texts, uploads: &[Upload], on_dismiss: &Callback<u32>) -> Htm
         return html! {};
     }
     let item = |upload: &Upload| {
-        let dismiss = {
-            let on_dismiss = on_dismiss.clone();
-            let id = upload.id;
-            Callback::from(move |_: MouseEvent| on_dismiss.emit(id))
-        };
-        let alt = texts.fill("upload.picture", &[("name", &upload.name)]);
-        let dismiss_button = html! {
-            <button type="button" class="cw-dismiss" onclick={dismiss}
-                aria-label={texts.fill("upload.dismiss", &[("name", &upload.name)])}>{ "×" }</button>
+        let alt = || texts.fill("upload.picture", &[("name", &upload.name)]);
+        // Refused, unchecked or failed: nothing (more) was sent; the customer is told why
+        // and may dismiss the note.
+        let not_sent = |thumbnail: Option<&String>, why: String| {
+            let dismiss = {
+                let on_dismiss = on_dismiss.clone();
+                let id = upload.id;
+                Callback::from(move |_: MouseEvent| on_dismiss.emit(id))
+            };
+            html! {
+                <li key={upload.id} class="cw-upload cw-upload-refused">
+                    if let Some(thumbnail) = thumbnail {
+                        <img src={thumbnail.clone()} alt={alt()} />
+                    }
+                    <p role="alert">{ texts.fill("upload.refused", &[("name", &upload.name)]) }{ " " }{ why }</p>
+                    <button type="button" class="cw-dismiss" onclick={dismiss}
+                        aria-label={texts.fill("upload.dismiss", &[("name", &upload.name)])}>{ "×" }</button>
+                </li>
+            }
         };
         match &upload.stage {
-            UploadStage::Refused { reason } => html! {
-                <li key={upload.id} class="cw-upload cw-upload-refused">
-                    <p role="alert">{ texts.fill("upload.refused", &[("name", &upload.name)]) }{ " " }{ i18n::refusal(texts, *reason) }</p>
-                    { dismiss_button }
-                </li>
-            },
             UploadStage::Checking => html! {
                 <li key={upload.id} class="cw-upload">
                     <p role="status">{ texts.fill("upload.checking", &[("name", &upload.name)]) }</p>
                 </li>
             },
-            UploadStage::Unchecked => html! {
-                <li key={upload.id} class="cw-upload cw-upload-refused">
-                    <p role="alert">{ texts.fill("upload.refused", &[("name", &upload.name)]) }{ " " }{ texts.get("upload.unchecked") }</p>
-                    { dismiss_button }
-                </li>
-            },
+            UploadStage::Refused { reason } => not_sent(None, i18n::refusal(texts, *reason)),
+            UploadStage::Unchecked => not_sent(None, texts.get("upload.unchecked").to_owned()),
             UploadStage::Sending {
                 percent, thumbnail, ..
             } => html! {
                 <li key={upload.id} class="cw-upload">
-                    <img src={thumbnail.clone()} {alt} />
+                    <img src={thumbnail.clone()} alt={alt()} />
                     <label>
                         { texts.get("upload.sending") }
                         <progress max="100" value={percent.to_string()} />
@@ -1297,20 +1297,18 @@ fn uploads(texts: &Texts, uploads: &[Upload], on_dismiss: &Callback<u32>) -> Htm
             },
             UploadStage::Sent { thumbnail, removed } => html! {
                 <li key={upload.id} class="cw-upload">
-                    <img src={thumbnail.clone()} {alt} />
+                    <img src={thumbnail.clone()} alt={alt()} />
                     <p role="status">{ texts.get("upload.sent") }{ removed_note(texts, *removed) }</p>
                 </li>
             },
-            UploadStage::Failed { thumbnail, reason } => html! {
-                <li key={upload.id} class="cw-upload cw-upload-refused">
-                    <img src={thumbnail.clone()} {alt} />
-                    <p role="alert">
-                        { texts.fill("upload.refused", &[("name", &upload.name)]) }{ " " }
-                        { if reason.is_empty() { texts.get("upload.failed").to_owned() } else { reason.clone() } }
-                    </p>
-                    { dismiss_button }
-                </li>
-            },
+            UploadStage::Failed { thumbnail, reason } => {
+                let why = if reason.is_empty() {
+                    texts.get("upload.failed").to_owned()
+                } else {
+                    reason.clone()
+                };
+                not_sent(Some(thumbnail), why)
+            }
         }
     };
     html! {

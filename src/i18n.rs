@@ -295,13 +295,10 @@ mod tests {
         assert_eq!(Texts::from_json("fr", "{not json").get("send"), "Send");
     }
 
-    /// Every kind the core's upload check can give, so each has its words.
-    const REASONS: [RefusalReason; 17] = RefusalReason::ALL;
-
     #[test]
     fn every_refusal_reads_in_english_as_the_core_says_it() {
         let texts = Texts::english();
-        for reason in REASONS {
+        for reason in RefusalReason::ALL {
             // The core's English sentence is the reference the translations start from.
             assert_eq!(refusal(&texts, reason), reason.to_string(), "{reason:?}");
         }
@@ -314,7 +311,7 @@ mod tests {
                 .expect("de.json");
         let texts = Texts::from_json("de", &json);
         let english = Texts::english();
-        for reason in REASONS {
+        for reason in RefusalReason::ALL {
             let german = refusal(&texts, reason);
             assert_ne!(german, refusal(&english, reason), "{reason:?}");
             assert!(german.contains("PNG"), "{reason:?}: {german}");
