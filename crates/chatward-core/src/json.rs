@@ -174,47 +174,48 @@ impl Reader<'_> {
             b'"' => self.string().map(Value::String),
             b'[' => {
                 let depth = nest(depth)?;
-                self.at += 1;
-                let mut items = Vec::new();
-                if !self.eat(b']') {
-                    loop {
-                        items.push(self.value(depth)?);
-                        if self.eat(b']') {
-                            break;
-                        }
-                        if !self.eat(b',') {
-                            return None;
-                        }
-                    }
-                }
-                Some(Value::Array(items))
+                self.items(b']', |reader| reader.value(depth))
+                    .map(Value::Array)
             }
             b'{' => {
                 let depth = nest(depth)?;
-                self.at += 1;
-                let mut members = Vec::new();
-                if !self.eat(b'}') {
-                    loop {
-                        self.skip_space();
-                        if self.peek() != Some(b'"') {
-                            return None;
-                        }
-                        let key = self.string()?;
-                        if !self.eat(b':') {
-                            return None;
-                        }
-                        members.push((key, self.value(depth)?));
-                        if self.eat(b'}') {
-                            break;
-                        }
-                        if !self.eat(b',') {
-                            return None;
-                        }
+                self.items(b'}', |reader| {
+                    reader.skip_space();
+                    if reader.peek() != Some(b'"') {
+                        return None;
                     }
-                }
-                Some(Value::Object(members))
+                    let key = reader.string()?;
+                    if !reader.eat(b':') {
+                        return None;
+                    }
+                    Some((key, reader.value(depth)?))
+                })
+                .map(Value::Object)
             }
             _ => self.number(),
+        }
+    }
+
+    /// The comma-separated items of an array or object, at its opening bracket, up to and
+    /// including `close`.
+    fn items<T>(
+        &mut self,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        self.at += 1;
+        let mut items = Vec::new();
+        if self.eat(close) {
+            return Some(items);
+        }
+        loop {
+            items.push(item(self)?);
+            if self.eat(close) {
+                return Some(items);
+            }
+            if !self.eat(b',') {
+                return None;
+            }
         }
     }
 
