@@ -53,7 +53,7 @@ test('the upload guard is served beside the pane, precompressed, as JavaScript a
   assert.equal(script.status, 200);
   assert.match(script.headers.get('content-type') ?? '', /javascript/);
   assert.equal(script.headers.get('content-encoding'), 'br');
-  assert.match(await script.text(), /export function check\(/);
+  assert.match(await script.text(), /export function checkUpload\(/);
   const wasm = await fetch(`${relayUrl}/pane/guard_bg.wasm`, { headers });
   assert.equal(wasm.status, 200);
   assert.equal(wasm.headers.get('content-type'), 'application/wasm');

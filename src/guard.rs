@@ -3,18 +3,18 @@
 //! `chatward_core::check_upload` is about 13 KB of brotli that most chats never use, so it
 //! is a wasm module of its own (`crates/chatward-guard`, `dist/pane/guard.js` and
 //! `guard_bg.wasm`). `web/boot.js` defines `window.chatwardGuard()`, which imports the module
-//! once, resolves to its `check` function and forgets a failed load so the next picture
-//! tries again. Nothing of a file leaves the browser unchecked: when the guard cannot be
+//! once, resolves to its `checkUpload` function (the one the npm engine exports too) and
+//! forgets a failed load so the next picture tries again. Nothing of a file leaves the browser unchecked: when the guard cannot be
 //! loaded or answers oddly, [`check`] says [`Unavailable`] and the pane sends nothing.
 
 use chatward_core::{RefusalReason, Removed};
-use js_sys::{Function, Promise, Reflect, Uint8Array};
+use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen]
 extern "C" {
-    /// `window.chatwardGuard()` from `web/boot.js`: a promise of the guard's `check`.
+    /// `window.chatwardGuard()` from `web/boot.js`: a promise of the guard's `checkUpload`.
     /// Throws when boot.js did not define it (a page without it, the wasm tests).
     #[wasm_bindgen(catch, js_namespace = window, js_name = chatwardGuard)]
     fn load_guard() -> Result<Promise, JsValue>;
@@ -63,34 +63,52 @@ pub async fn check(bytes: &Uint8Array, max_bytes: u64) -> Result<Checked, Unavai
         .map_err(|_| Unavailable)?
         .dyn_into()
         .map_err(|_| Unavailable)?;
+    let options = Object::new();
     // A JS number holds every whole number of bytes a browser can read into memory.
+    Reflect::set(
+        &options,
+        &"maxBytes".into(),
+        &JsValue::from_f64(max_bytes as f64),
+    )
+    .map_err(|_| Unavailable)?;
     let answer = check
-        .call2(&JsValue::NULL, bytes, &JsValue::from_f64(max_bytes as f64))
+        .call2(&JsValue::NULL, bytes, &options)
         .map_err(|_| Unavailable)?;
     read(&answer)
 }
 
-/// Reads the guard's answer: `{reason}` or `{bytes, mimeType, gps, metadata, trailingData,
-/// hiddenPayload}` (see `crates/chatward-guard`).
+/// Reads the guard's answer: `{verdict: "block", reason, ...}` or `{verdict: "allow",
+/// cleaned, mimeType, removed: {gps, metadata, trailingData, hiddenPayload}, ...}` (see
+/// `crates/chatward-guard`).
 fn read(answer: &JsValue) -> Result<Checked, Unavailable> {
-    let field = |name: &str| Reflect::get(answer, &JsValue::from_str(name)).unwrap_or_default();
-    if let Some(code) = field("reason").as_string() {
-        // An unknown code is a guard from another version: fail closed, never send.
-        return RefusalReason::from_code(&code)
-            .map(Checked::Refused)
-            .ok_or(Unavailable);
+    let field =
+        |of: &JsValue, name: &str| Reflect::get(of, &JsValue::from_str(name)).unwrap_or_default();
+    match field(answer, "verdict").as_string().as_deref() {
+        Some("block") => {
+            let code = field(answer, "reason").as_string().ok_or(Unavailable)?;
+            // An unknown code is a guard from another version: fail closed, never send.
+            RefusalReason::from_code(&code)
+                .map(Checked::Refused)
+                .ok_or(Unavailable)
+        }
+        Some("allow") => {
+            let bytes: Uint8Array = field(answer, "cleaned")
+                .dyn_into()
+                .map_err(|_| Unavailable)?;
+            let mime_type = field(answer, "mimeType").as_string().ok_or(Unavailable)?;
+            let removed = field(answer, "removed");
+            let flag = |name: &str| field(&removed, name).as_bool() == Some(true);
+            Ok(Checked::Clean(CleanCopy {
+                bytes: bytes.to_vec(),
+                mime_type,
+                removed: Removed {
+                    gps: flag("gps"),
+                    metadata: flag("metadata"),
+                    trailing_data: flag("trailingData"),
+                    hidden_payload: flag("hiddenPayload"),
+                },
+            }))
+        }
+        _ => Err(Unavailable),
     }
-    let bytes: Uint8Array = field("bytes").dyn_into().map_err(|_| Unavailable)?;
-    let mime_type = field("mimeType").as_string().ok_or(Unavailable)?;
-    let flag = |name: &str| field(name).as_bool() == Some(true);
-    Ok(Checked::Clean(CleanCopy {
-        bytes: bytes.to_vec(),
-        mime_type,
-        removed: Removed {
-            gps: flag("gps"),
-            metadata: flag("metadata"),
-            trailing_data: flag("trailingData"),
-            hidden_payload: flag("hiddenPayload"),
-        },
-    }))
 }

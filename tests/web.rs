@@ -61,9 +61,9 @@ fn set_guard_loader(loader: &JsValue) {
         .expect("a window property can be set");
 }
 
-/// A loader resolving to a guard whose `check(bytes, maxBytes)` runs `body`.
+/// A loader resolving to a guard whose `checkUpload(bytes, options)` runs `body`.
 fn guard_loader(body: &str) -> JsValue {
-    let check = js_sys::Function::new_with_args("bytes, maxBytes", body);
+    let check = js_sys::Function::new_with_args("bytes, options", body);
     js_sys::Function::new_with_args("check", "return () => Promise.resolve(check);")
         .call1(&JsValue::NULL, &check)
         .expect("the loader is made")
@@ -87,21 +87,30 @@ async fn the_guard_answer_is_read_and_anything_odd_sends_nothing() {
     assert!(matches!(check(&file, 100).await, Err(Unavailable)));
 
     // A refusal comes back as the core's reason; an unknown code is not trusted.
-    set_guard_loader(&guard_loader("return { reason: 'executable' };"));
+    set_guard_loader(&guard_loader(
+        "return { verdict: 'block', reason: 'executable' };",
+    ));
     assert!(matches!(
         check(&file, 100).await,
         Ok(Checked::Refused(RefusalReason::Executable))
     ));
-    set_guard_loader(&guard_loader("return { reason: 'fine-trust-me' };"));
+    set_guard_loader(&guard_loader(
+        "return { verdict: 'block', reason: 'fine-trust-me' };",
+    ));
     assert!(matches!(check(&file, 100).await, Err(Unavailable)));
-    set_guard_loader(&guard_loader("return { mimeType: 'image/png' };"));
+    set_guard_loader(&guard_loader(
+        "return { verdict: 'allow', mimeType: 'image/png' };",
+    ));
+    assert!(matches!(check(&file, 100).await, Err(Unavailable)));
+    set_guard_loader(&guard_loader("return { reason: 'executable' };"));
     assert!(matches!(check(&file, 100).await, Err(Unavailable)));
 
     // A clean picture: the guard gets the bytes and the limit, the pane its cleaned copy.
     set_guard_loader(&guard_loader(
-        "if (bytes.length !== 16 || maxBytes !== 100) return { reason: 'corrupt' };
-         return { bytes: new Uint8Array([1, 2, 3]), mimeType: 'image/png',
-                  gps: true, metadata: false, trailingData: true, hiddenPayload: false };",
+        "if (bytes.length !== 16 || options.maxBytes !== 100)
+           return { verdict: 'block', reason: 'corrupt' };
+         return { verdict: 'allow', cleaned: new Uint8Array([1, 2, 3]), mimeType: 'image/png',
+                  removed: { gps: true, metadata: false, trailingData: true, hiddenPayload: false } };",
     ));
     match check(&file, 100).await {
         Ok(Checked::Clean(clean)) => {

@@ -47,7 +47,7 @@ function openSocket() {
 /**
  * Defines `window.chatwardGuard()`, which src/guard.rs calls on the first picture: the upload
  * guard is a wasm module of its own (guard.js, guard_bg.wasm beside this file), left out of
- * the pane because most chats never attach one. Resolves to the guard's `check` function;
+ * the pane because most chats never attach one. Resolves to the guard's `checkUpload` function;
  * later calls reuse it. A failed load is forgotten so the next picture tries again. Browsers
  * that predate whatwg/html#10327 remember a failed module import for its URL, so a retry asks
  * with a new query. While it fails, the pane sends nothing and says so.
@@ -63,7 +63,7 @@ function defineGuardLoader() {
       guard = import(url.href).then(async (module) => {
         // The bindings fetch guard_bg.wasm beside guard.js (their `import.meta.url`).
         await module.default();
-        return module.check;
+        return module.checkUpload;
       });
       guard.catch(() => {
         guard = null;

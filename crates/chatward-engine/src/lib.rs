@@ -15,11 +15,15 @@ mod view;
 
 use std::cell::RefCell;
 
-use chatward_core::{Policy, ScanOptions, Scanner, check_upload, mask};
-use js_sys::{Array, Object, Reflect, Uint8Array};
+use chatward_core::{Policy, ScanOptions, Scanner, mask};
+use chatward_guard::{property, set};
+use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
-pub use view::{FindingView, JudgeView, OptionError, UploadView};
+/// `checkUpload`, the upload guard, is the pane's guard module's own function, exported
+/// from here too: one function, one answer for the pane and a shop's forms.
+pub use chatward_guard::{UploadView, check_upload_js};
+pub use view::{FindingView, JudgeView, OptionError};
 
 thread_local! {
     /// The last scanner built, with the allow-list it was built for: building one indexes
@@ -45,16 +49,6 @@ fn with_scanner<T>(allow: Vec<String>, f: impl FnOnce(&Scanner) -> T) -> T {
     })
 }
 
-/// `options[name]` when `options` is an object and the property is neither null nor undefined.
-fn property(options: &JsValue, name: &str) -> Option<JsValue> {
-    if !options.is_object() {
-        return None;
-    }
-    Reflect::get(options, &JsValue::from_str(name))
-        .ok()
-        .filter(|value| !value.is_undefined() && !value.is_null())
-}
-
 /// The strings of `options.allow` (anything else in the list is ignored).
 fn allow_list(options: &JsValue) -> Vec<String> {
     property(options, "allow")
@@ -66,11 +60,6 @@ fn allow_list(options: &JsValue) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-fn set(object: &Object, name: &str, value: impl Into<JsValue>) {
-    // Setting a property on a fresh plain object cannot fail.
-    let _ = Reflect::set(object, &JsValue::from_str(name), &value.into());
 }
 
 fn finding_object(view: &FindingView) -> Object {
@@ -99,56 +88,6 @@ fn finding_array(views: &[FindingView]) -> Array {
 pub fn scan(text: &str, options: JsValue) -> Array {
     let findings = with_scanner(allow_list(&options), |scanner| scanner.scan(text));
     finding_array(&view::findings(text, &findings))
-}
-
-/// Judges an upload: `{verdict: "allow", format, mimeType, width, height, animated,
-/// cleaned, removed}` or `{verdict: "block", format, reason, message, removed}`.
-/// `options.maxBytes` lowers or raises the size limit (default 10 MB); an invalid value
-/// throws.
-#[wasm_bindgen(js_name = checkUpload)]
-pub fn check_upload_js(bytes: &[u8], options: JsValue) -> Result<Object, JsError> {
-    let max_bytes = property(&options, "maxBytes").map(|value| value.as_f64().unwrap_or(f64::NAN));
-    let limits = view::limits(max_bytes).map_err(|error| JsError::new(&error.to_string()))?;
-    let object = Object::new();
-    let removed = Object::new();
-    match view::upload(check_upload(bytes, &limits)) {
-        UploadView::Allow {
-            format,
-            mime_type,
-            width,
-            height,
-            animated,
-            cleaned,
-            removed: what,
-        } => {
-            set(&object, "verdict", "allow");
-            set(&object, "format", format);
-            set(&object, "mimeType", mime_type);
-            set(&object, "width", width);
-            set(&object, "height", height);
-            set(&object, "animated", animated);
-            set(&object, "cleaned", Uint8Array::from(cleaned.as_slice()));
-            set(&removed, "gps", what.gps);
-            set(&removed, "metadata", what.metadata);
-            set(&removed, "trailingData", what.trailing_data);
-            set(&removed, "hiddenPayload", what.hidden_payload);
-        }
-        UploadView::Block {
-            format,
-            reason,
-            message,
-        } => {
-            set(&object, "verdict", "block");
-            set(&object, "format", format);
-            set(&object, "reason", reason);
-            set(&object, "message", message);
-            for name in ["gps", "metadata", "trailingData", "hiddenPayload"] {
-                set(&removed, name, false);
-            }
-        }
-    }
-    set(&object, "removed", removed);
-    Ok(object)
 }
 
 /// Applies a shop's policy to a draft: `{action, findings, masked}` where `action` is the

@@ -3,10 +3,7 @@
 
 use std::fmt;
 
-use chatward_core::{
-    CleanImage, Confidence, Finding, OffsetMap, Policy, PolicyError, Refusal, Removed,
-    UploadLimits, Verdict,
-};
+use chatward_core::{Confidence, Finding, OffsetMap, Policy, PolicyError, Verdict};
 
 /// One finding as JavaScript sees it: names and JS string indices, never the value itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,8 +83,6 @@ pub fn judged(text: &str, verdict: &Verdict, masked: String) -> JudgeView {
 /// Why options from JavaScript could not be used.
 #[derive(Clone, Debug, PartialEq)]
 pub enum OptionError {
-    /// `maxBytes` is not a whole number of bytes of zero or more.
-    MaxBytes(f64),
     /// The policy is not an object.
     PolicyShape,
     /// A policy entry whose action is not a string.
@@ -99,9 +94,6 @@ pub enum OptionError {
 impl fmt::Display for OptionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            OptionError::MaxBytes(value) => {
-                write!(f, "maxBytes must be a whole number of bytes, not {value}")
-            }
             OptionError::PolicyShape => {
                 f.write_str("the policy must be an object like {CREDIT_CARD: \"block\"}")
             }
@@ -115,71 +107,6 @@ impl fmt::Display for OptionError {
 }
 
 impl std::error::Error for OptionError {}
-
-/// Upload limits with `maxBytes` from JavaScript (a number, or absent for the default).
-pub fn limits(max_bytes: Option<f64>) -> Result<UploadLimits, OptionError> {
-    let mut limits = UploadLimits::default();
-    if let Some(value) = max_bytes {
-        if !(value.is_finite() && value >= 0.0 && value.fract() == 0.0) {
-            return Err(OptionError::MaxBytes(value));
-        }
-        // Saturating: a limit above what memory can hold means "no practical limit".
-        let bytes = value.min(usize::MAX as f64) as usize;
-        limits.max_bytes = bytes;
-    }
-    Ok(limits)
-}
-
-/// The upload guard's answer, as JavaScript sees it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum UploadView {
-    /// A genuine image; send `cleaned` instead of the original.
-    Allow {
-        /// `"jpeg"`, `"png"`, `"gif"` or `"webp"`.
-        format: &'static str,
-        /// The MIME type to send the cleaned copy with.
-        mime_type: &'static str,
-        /// Width in pixels.
-        width: u32,
-        /// Height in pixels.
-        height: u32,
-        /// More than one frame.
-        animated: bool,
-        /// The cleaned bytes.
-        cleaned: Vec<u8>,
-        /// What cleaning removed.
-        removed: Removed,
-    },
-    /// Refused: say `message` to the customer.
-    Block {
-        /// What the bytes looked like (`"pe"`, `"zip"`, `"unknown"`).
-        format: &'static str,
-        /// A stable code (`"executable"`).
-        reason: &'static str,
-        /// The sentence for the customer, with the way forward.
-        message: String,
-    },
-}
-
-/// Converts the upload guard's result.
-pub fn upload(result: Result<CleanImage, Refusal>) -> UploadView {
-    match result {
-        Ok(image) => UploadView::Allow {
-            format: image.format.as_str(),
-            mime_type: image.format.mime_type(),
-            width: image.width,
-            height: image.height,
-            animated: image.is_animated,
-            cleaned: image.bytes,
-            removed: image.removed,
-        },
-        Err(refusal) => UploadView::Block {
-            format: refusal.format,
-            reason: refusal.reason.as_str(),
-            message: refusal.to_string(),
-        },
-    }
-}
 
 /// A policy from `(category, action)` pairs read off a JavaScript object; an entry whose
 /// value was not a string arrives as `None`.
@@ -197,7 +124,7 @@ pub fn policy<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chatward_core::{Action, ScanOptions, check_upload, mask, scan};
+    use chatward_core::{Action, ScanOptions, mask, scan};
 
     const CARD: &str = "4111 1111 1111 1111";
 
@@ -245,61 +172,5 @@ mod tests {
         let error = super::policy([("IBAN", None)]).expect_err("not a string");
         assert_eq!(error, OptionError::PolicyValue("IBAN".into()));
         assert!(error.to_string().contains("IBAN"), "{error}");
-    }
-
-    #[test]
-    fn max_bytes_must_be_a_whole_number() {
-        assert_eq!(limits(None), Ok(UploadLimits::default()));
-        assert_eq!(limits(Some(1024.0)).map(|l| l.max_bytes), Ok(1024));
-        assert_eq!(limits(Some(0.0)).map(|l| l.max_bytes), Ok(0));
-        for bad in [-1.0, 1.5, f64::NAN, f64::INFINITY] {
-            assert!(limits(Some(bad)).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn an_executable_is_blocked_with_the_customer_sentence() {
-        let mut program = b"MZ\x90\x00\x03\x00\x00\x00".to_vec();
-        program.resize(512, 0);
-        match upload(check_upload(&program, &UploadLimits::default())) {
-            UploadView::Block {
-                reason, message, ..
-            } => {
-                assert_eq!(reason, "executable");
-                assert!(message.contains("program"), "{message}");
-            }
-            other => panic!("expected a refusal, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn a_genuine_png_is_allowed_with_its_cleaned_bytes() {
-        let png = tiny_png();
-        match upload(check_upload(&png, &UploadLimits::default())) {
-            UploadView::Allow {
-                format,
-                mime_type,
-                width,
-                height,
-                cleaned,
-                ..
-            } => {
-                assert_eq!((format, mime_type), ("png", "image/png"));
-                assert_eq!((width, height), (1, 1));
-                assert!(!cleaned.is_empty());
-            }
-            other => panic!("expected a clean image, got {other:?}"),
-        }
-    }
-
-    /// A 1×1 grey PNG (signature, IHDR, IDAT, IEND with real CRCs).
-    fn tiny_png() -> Vec<u8> {
-        vec![
-            0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
-            0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x00, 0x00,
-            0x00, 0x3a, 0x7e, 0x9b, 0x55, 0x00, 0x00, 0x00, 0x0a, 0x49, 0x44, 0x41, 0x54, 0x78,
-            0x9c, 0x63, 0x68, 0x00, 0x00, 0x00, 0x82, 0x00, 0x81, 0x77, 0xcd, 0x72, 0xb6, 0x00,
-            0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
-        ]
     }
 }
