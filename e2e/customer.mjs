@@ -1,5 +1,7 @@
-// What a customer does first, shared by the end-to-end tests: open the demo shop, open the
-// chat and accept the privacy statement.
+// What a customer does, shared by the end-to-end tests: open the demo shop, open the
+// chat and accept the privacy statement, attach a picture.
+
+import { readFileSync } from 'node:fs';
 
 import { operator, relayUrl, shopUrl } from './harness.mjs';
 
@@ -15,6 +17,18 @@ export async function openShop(browser, options = {}, context = undefined) {
   shop.setDefaultTimeout(15_000);
   await shop.goto(shopUrl);
   return { shop, pane: shop.frameLocator(`iframe[title="${PANE_TITLE}"]`) };
+}
+
+/** A phone photo with GPS coordinates in its EXIF (a fixture of the upload guard's tests). */
+export const PHOTO = readFileSync(
+  new URL('../crates/chatward-core/tests/data/upload/gps_rotated.jpg', import.meta.url),
+);
+
+/** Attaches `buffer` as the file `name` through the pane's picker, as a customer does. */
+export async function attach(shop, pane, name, buffer, mimeType = 'image/jpeg') {
+  const chooser = shop.waitForEvent('filechooser');
+  await pane.getByRole('button', { name: 'Attach a picture' }).click();
+  await (await chooser).setFiles({ name, mimeType, buffer });
 }
 
 /** Opens the shop and the chat, accepts the statement and waits until typing is possible. */

@@ -5,10 +5,9 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 
 import { launchBrowser } from './harness.mjs';
-import { startChat } from './customer.mjs';
+import { PHOTO, attach, startChat } from './customer.mjs';
 
 let browser;
 before(async () => {
@@ -17,9 +16,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** A phone photo with GPS coordinates in its EXIF (a fixture of the upload guard's tests). */
-const PHOTO = readFileSync(new URL('../crates/chatward-core/tests/data/upload/gps_rotated.jpg', import.meta.url));
 
 /** The guard's file paths (a retry adds a query, which is not part of the path). */
 const GUARD_FILE = /\/pane\/guard(\.js|_bg\.wasm)$/;
@@ -36,13 +32,6 @@ function recordRequests(shop) {
     if (pathname.endsWith('/api/upload')) seen.uploads.push(pathname);
   });
   return seen;
-}
-
-/** Attaches `buffer` as `name` through the picker, as a customer does. */
-async function attach(shop, pane, name, buffer) {
-  const chooser = shop.waitForEvent('filechooser');
-  await pane.getByRole('button', { name: 'Attach a picture' }).click();
-  await (await chooser).setFiles({ name, mimeType: 'image/jpeg', buffer });
 }
 
 test('the pane fetches the upload guard only on the first picture, then reuses it', async () => {

@@ -4,10 +4,9 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 
 import { launchBrowser } from './harness.mjs';
-import { openConsole, startChat } from './customer.mjs';
+import { PHOTO, attach, openConsole, startChat } from './customer.mjs';
 
 let browser;
 before(async () => {
@@ -32,9 +31,7 @@ test('a program named invoice.jpg is refused in the browser and never uploaded',
   shop.on('request', (request) => {
     if (request.url().includes('/api/upload')) uploads.push(request.url());
   });
-  const chooser = shop.waitForEvent('filechooser');
-  await pane.getByRole('button', { name: 'Attach a picture' }).click();
-  await (await chooser).setFiles({ name: 'invoice.jpg', mimeType: 'image/jpeg', buffer: windowsProgram() });
+  await attach(shop, pane, 'invoice.jpg', windowsProgram());
   const alert = pane.getByRole('list', { name: 'Pictures' }).getByRole('alert');
   await alert.getByText(/invoice\.jpg was not sent/).waitFor();
   assert.match(await alert.innerText(), /program, not a picture/);
@@ -43,9 +40,6 @@ test('a program named invoice.jpg is refused in the browser and never uploaded',
   await pane.getByRole('button', { name: 'Dismiss the note about invoice.jpg' }).click();
   await alert.waitFor({ state: 'detached' });
 });
-
-/** A phone photo with GPS coordinates in its EXIF (a fixture of the upload guard's tests). */
-const PHOTO = readFileSync(new URL('../crates/chatward-core/tests/data/upload/gps_rotated.jpg', import.meta.url));
 
 /** The photo's EXIF segment (APP1 `Exif`), which holds the GPS coordinates. */
 function exifSegment(jpeg) {
@@ -68,9 +62,7 @@ test('a photo is sent without its location and shows in the conversation', async
   shop.on('request', (request) => {
     if (request.url().endsWith('/api/upload')) sent.push(request.postDataBuffer());
   });
-  const chooser = shop.waitForEvent('filechooser');
-  await pane.getByRole('button', { name: 'Attach a picture' }).click();
-  await (await chooser).setFiles({ name: 'parcel.jpg', mimeType: 'image/jpeg', buffer: PHOTO });
+  await attach(shop, pane, 'parcel.jpg', PHOTO);
 
   const pictures = pane.getByRole('list', { name: 'Pictures' });
   await pictures.getByText('Picture sent. Its location was removed.', { exact: false }).waitFor();

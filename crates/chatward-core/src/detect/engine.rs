@@ -57,7 +57,7 @@ pub(super) fn scan<'a>(text: &'a str, lexicon: &'a Lexicon) -> Vec<Finding> {
 /// `text` with its Latin capitals in lower case (see [`lower_latin`]); every letter keeps its
 /// length in bytes, so ranges into the lowered text are ranges into `text`. The allow-list
 /// is compared in the same folding.
-pub(crate) fn lowercase_in_place(text: &str) -> String {
+pub(crate) fn lower_same_length(text: &str) -> String {
     text.chars().map(lower_latin).collect()
 }
 
@@ -65,7 +65,7 @@ pub(crate) fn lowercase_in_place(text: &str) -> String {
 /// `char::to_lowercase` gives it (`İ`, whose lower case is two characters, stays as it is);
 /// any other character unchanged. Every word the detector knows is written in these
 /// letters, so lowering other scripts could not make a word match. The standard library's
-/// full Unicode case tables cost the pane 5.4 KB of brotli (docs/size.md); a test holds this
+/// full Unicode case tables cost the pane 5.2 KB of brotli (docs/size.md); a test holds this
 /// function to them.
 pub(crate) fn lower_latin(c: char) -> char {
     let u = u32::from(c);
@@ -86,7 +86,7 @@ fn is_sep_gap(gap: &str, allowed: &[u8], max: usize) -> bool {
 
 impl<'a> Ctx<'a> {
     fn new(text: &'a str, lexicon: &'a Lexicon) -> Self {
-        let lower = lowercase_in_place(text);
+        let lower = lower_same_length(text);
         let mut words = Vec::new();
         let mut start = None;
         for (i, c) in text.char_indices() {

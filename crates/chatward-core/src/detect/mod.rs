@@ -220,7 +220,7 @@ impl Scanner {
             if value.is_empty() {
                 continue;
             }
-            allow_text.push(engine::lowercase_in_place(value));
+            allow_text.push(engine::lower_same_length(value));
             let digits = national_digits(value);
             if digits.len() >= 6 && !value.contains('@') {
                 allow_digits.push(digits);
@@ -244,7 +244,7 @@ impl Scanner {
     fn is_allowed(&self, value: &str, category: Category) -> bool {
         match category {
             Category::Phone => self.allow_digits.contains(&national_digits(value)),
-            _ => self.allow_text.contains(&engine::lowercase_in_place(value)),
+            _ => self.allow_text.contains(&engine::lower_same_length(value)),
         }
     }
 }
