@@ -208,8 +208,8 @@ fn is_email(value: &str) -> bool {
 }
 
 /// A finite decimal number (`5`, `2.5`, `.5`, `+1e1`) as `str::parse::<f64>` reads it, without
-/// linking Rust's float parser: its tables are about 18 KB of the pane's wasm (12 KB brotli)
-/// for this one setting. Numbers of at most 15 significant digits and a power of ten within
+/// linking Rust's float parser: its tables are about 17 KB of the pane's wasm (11.4 KB
+/// brotli, docs/size.md) for this one setting. Numbers of at most 15 significant digits and a power of ten within
 /// ±22 (every sensible setting) are converted here exactly as that parser's own fast path
 /// does: both operands are exact doubles and IEEE rounds the one division or product
 /// correctly. Anything longer goes to the browser's `parseFloat` (the grammar is checked
