@@ -207,14 +207,14 @@ fn is_email(value: &str) -> bool {
         && !domain.ends_with('.')
 }
 
-/// A finite decimal number (`5`, `2.5`, `.5`, `+1e1`) as `str::parse::<f64>` reads it, without
-/// linking Rust's float parser: its tables are about 17 KB of the pane's wasm (11.4 KB
-/// brotli, docs/size.md) for this one setting. Numbers of at most 15 significant digits and a power of ten within
-/// ±22 (every sensible setting) are converted here exactly as that parser's own fast path
-/// does: both operands are exact doubles and IEEE rounds the one division or product
-/// correctly. Anything longer goes to the browser's `parseFloat` (the grammar is checked
-/// here first), or natively to Rust's parser. `inf` and `nan`, which Rust would read, give
-/// `None`: no setting takes them.
+/// A finite decimal number (`5`, `2.5`, `.5`, `+1e1`) as `str::parse::<f64>` reads it,
+/// without linking Rust's float parser: its tables are about 17 KB of the pane's wasm (11.4
+/// KB brotli, docs/size.md) for this one setting. Numbers of at most 15 significant digits
+/// and a power of ten within ±22 (every sensible setting) are converted here exactly as
+/// that parser's own fast path does: both operands are exact doubles and IEEE rounds the
+/// one division or product correctly. Anything longer goes to the browser's `parseFloat`
+/// (the grammar is checked here first), or natively to Rust's parser. `inf` and `nan`,
+/// which Rust would read, give `None`: no setting takes them.
 fn parse_decimal(text: &str) -> Option<f64> {
     let bytes = text.as_bytes();
     let (negative, rest) = match bytes.first() {
