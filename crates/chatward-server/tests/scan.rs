@@ -24,10 +24,14 @@ fn scan(args: &[&str], input: &str) -> Output {
     let input = input.to_string();
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
     let output = child.wait_with_output().expect("chatward finishes");
-    writer
-        .join()
-        .expect("writer thread finishes")
-        .expect("stdin takes the input");
+    match writer.join().expect("writer thread finishes") {
+        Ok(()) => {}
+        // A run that refuses its arguments (a bad policy) exits without reading stdin; whether
+        // it is gone before the input is written is a race. The tests that expect every line
+        // read check the output, which would then be short.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => panic!("stdin takes the input: {e}"),
+    }
     output
 }
 
