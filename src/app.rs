@@ -595,12 +595,10 @@ fn header(texts: &Texts, title: &str, operator: &OperatorProfile, social: &[Stri
 
 /// `https://social.example/shop` -> `social.example`: a short, honest link label.
 fn host_of(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    rest.split('/')
-        .next()
-        .unwrap_or(rest)
-        .trim_start_matches("www.")
-        .to_owned()
+    let rest = url.split_once(':').map_or(url, |(_, rest)| rest);
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let host = rest.split('/').next().unwrap_or(rest);
+    host.strip_prefix("www.").unwrap_or(host).to_owned()
 }
 
 fn connecting(texts: &Texts) -> Html {
@@ -697,11 +695,7 @@ fn ChatTools(props: &ChatToolsProps) -> Html {
 
 /// A translated sentence with one placeholder shown as a link.
 fn sentence_with_link(texts: &Texts, key: &str, name: &str, label: &str, href: &str) -> Html {
-    let placeholder = format!("{{{name}}}");
-    let sentence = texts.get(key);
-    let (before, after) = sentence
-        .split_once(placeholder.as_str())
-        .unwrap_or((sentence, ""));
+    let (before, after) = texts.around(key, name);
     html! { <>{ before.to_owned() }<a href={href.to_owned()}>{ label.to_owned() }</a>{ after.to_owned() }</> }
 }
 
@@ -1033,19 +1027,21 @@ fn Composer(props: &ComposerProps) -> Html {
 
 /// One sentence for screen readers about the draft as it stood at the last pause.
 fn summary(texts: &Texts, check: &Check) -> String {
-    check
-        .categories()
-        .into_iter()
-        .filter(|(_, action)| *action > PolicyAction::Allow)
-        .map(|(category, action)| {
-            format!(
-                "{} {}",
+    let mut sentence = String::new();
+    for (category, action) in check.categories() {
+        if action > PolicyAction::Allow {
+            for words in [
                 texts.get(category_key(category)),
-                texts.get(action_key(action))
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+                texts.get(action_key(action)),
+            ] {
+                if !sentence.is_empty() {
+                    sentence.push(' ');
+                }
+                sentence.push_str(words);
+            }
+        }
+    }
+    sentence
 }
 
 fn category_key(category: Category) -> &'static str {
@@ -1332,4 +1328,20 @@ fn removed_note(texts: &Texts, removed: Removed) -> String {
         }
     }
     note
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_of;
+
+    #[test]
+    fn a_social_link_is_labelled_with_its_host() {
+        assert_eq!(host_of("https://www.social.example/shop"), "social.example");
+        assert_eq!(host_of("https://social.example"), "social.example");
+        assert_eq!(
+            host_of("https://shop.example:8443/a/b"),
+            "shop.example:8443"
+        );
+        assert_eq!(host_of("https://www2.example/x"), "www2.example");
+    }
 }

@@ -197,7 +197,8 @@ fn is_email(value: &str) -> bool {
         return false;
     };
     let clean = |part: &str| {
-        !part.is_empty() && !part.contains(|c: char| c.is_whitespace() || "<>\"@".contains(c))
+        !part.is_empty()
+            && !part.contains(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '@'))
     };
     value.len() <= 254
         && clean(local)

@@ -228,12 +228,45 @@ impl Texts {
             .unwrap_or(key)
     }
 
-    /// The words for `key` with `{name}` placeholders filled in.
+    /// The words for `key` before and after its `{name}` placeholder (all of them before,
+    /// if it has none), for a sentence that shows the value as a link.
+    pub fn around<'a>(&'a self, key: &'a str, name: &str) -> (&'a str, &'a str) {
+        let sentence = self.get(key);
+        sentence
+            .match_indices('{')
+            .find_map(|(open, _)| {
+                let after = sentence[open + 1..].strip_prefix(name)?.strip_prefix('}')?;
+                Some((&sentence[..open], after))
+            })
+            .unwrap_or((sentence, ""))
+    }
+
+    /// The words for `key` with `{name}` placeholders filled in, in one pass: a value that
+    /// itself holds braces (a picture named `{reason}.jpg`) is inserted as it is, and an
+    /// unknown placeholder stays as written.
     pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
-        let mut text = self.get(key).to_owned();
-        for (name, value) in values {
-            text = text.replace(&format!("{{{name}}}"), value);
+        let mut rest = self.get(key);
+        let mut text = String::with_capacity(rest.len());
+        while let Some(open) = rest.find('{') {
+            text.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let known = after.find('}').and_then(|close| {
+                let name = &after[..close];
+                let (_, value) = values.iter().find(|(n, _)| *n == name)?;
+                Some((close, *value))
+            });
+            match known {
+                Some((close, value)) => {
+                    text.push_str(value);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    text.push('{');
+                    rest = after;
+                }
+            }
         }
+        text.push_str(rest);
         text
     }
 }
@@ -288,6 +321,28 @@ mod tests {
     fn placeholders_are_filled() {
         let texts = Texts::english();
         assert_eq!(texts.fill("typing", &[("name", "Ada")]), "Ada is typing…");
+        // A value is inserted as it is, never filled in again.
+        assert_eq!(
+            texts.fill("not_sent", &[("reason", "{reason} {x")]),
+            "Not sent: {reason} {x"
+        );
+        let texts = Texts::from_json("de", r#"{"a": "{name} {unknown} {b {name}}"}"#);
+        assert_eq!(
+            texts.fill("a", &[("name", "N{b}"), ("b", "B")]),
+            "N{b} {unknown} {b N{b}}"
+        );
+        assert_eq!(texts.fill("a", &[]), "{name} {unknown} {b {name}}");
+    }
+
+    #[test]
+    fn a_placeholder_splits_its_sentence() {
+        let texts = Texts::from_json("de", r#"{"a": "Mail {x} or {email}, {email}!", "b": "{e"}"#);
+        assert_eq!(texts.around("a", "email"), ("Mail {x} or ", ", {email}!"));
+        assert_eq!(
+            texts.around("a", "e"),
+            ("Mail {x} or {email}, {email}!", "")
+        );
+        assert_eq!(texts.around("b", "e"), ("{e", ""));
     }
 
     #[test]
