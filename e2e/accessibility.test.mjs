@@ -1,11 +1,13 @@
 // Accessibility as axe-core (npm) judges it, on every screen a customer or operator meets:
-// the shop page with the launcher, the privacy gate, the conversation with a privacy note,
+// the shop page with the launcher, the privacy gate, the conversation with a privacy note (also in
+// the shop's dark theme),
 // and the operator console. Zero violations allowed.
 
+import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { launchBrowser, operator, relayUrl } from './harness.mjs';
-import { openShop, paneFrame } from './customer.mjs';
+import { PANE_TITLE, openShop, paneFrame } from './customer.mjs';
 import { assertAccessible } from './axe.mjs';
 
 let browser;
@@ -32,6 +34,39 @@ test('the shop page, the privacy gate and the conversation have no axe violation
   await pane.getByRole('textbox', { name: 'Message' }).fill('Refund to DE89 3704 0044 0532 0130 00');
   await pane.getByRole('region', { name: 'Privacy check' }).waitFor();
   await assertAccessible(paneFrame(shop), 'conversation with a privacy note');
+});
+
+test("a shop's dark theme is dark on a light system, and has no axe violations", async () => {
+  const context = await browser.newContext({
+    ...options,
+    colorScheme: 'light',
+    viewport: { width: 1100, height: 760 },
+  });
+  // The demo page as if its script tag said data-theme="dark": the attribute is set as the
+  // parser adds the tag, before the deferred loader reads it.
+  await context.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      const tag = document.querySelector('script[data-server]');
+      if (tag) {
+        tag.dataset.theme = 'dark';
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  const { shop, pane } = await openShop(browser, {}, context);
+  await shop.getByRole('button', { name: 'Open chat' }).click();
+  const gate = pane.getByRole('main', { name: PANE_TITLE });
+  await pane.getByRole('button', { name: 'Accept' }).waitFor();
+  // The pane's own dark background (the system asks for light), with light text on it.
+  assert.equal(await gate.evaluate((main) => getComputedStyle(main).backgroundColor), 'rgb(23, 25, 28)');
+  assert.equal(await gate.evaluate((main) => getComputedStyle(main).color), 'rgb(242, 242, 242)');
+  await assertAccessible(paneFrame(shop), 'privacy gate, dark theme');
+
+  await pane.getByRole('button', { name: 'Accept' }).click();
+  await pane.getByRole('textbox', { name: 'Message' }).fill('My card is 4111 1111 1111 1111');
+  await pane.getByRole('region', { name: 'Privacy check' }).waitFor();
+  await assertAccessible(paneFrame(shop), 'conversation with a blocked card number, dark theme');
+  await context.close();
 });
 
 test('the operator console has no axe violations', async () => {

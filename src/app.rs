@@ -339,10 +339,9 @@ pub fn App(props: &AppProps) -> Html {
         .color
         .as_ref()
         .map(|color| format!("--cw-accent: {color};"));
-    let class = classes!("cw-pane", config.theme.class());
     let operator = config.operator_card(&state.operator);
     html! {
-        <main ref={main_ref} {class} aria-label={config.title.clone()} {style} ondragover={on_dragover} ondrop={on_drop}>
+        <main ref={main_ref} class="cw-pane" data-theme={config.theme.name()} aria-label={config.title.clone()} {style} ondragover={on_dragover} ondrop={on_drop}>
             { header(&props.texts, &config.title, &operator, &config.social) }
             { link_banner(&props.texts, state.link) }
             if let Some(error) = &state.error {
@@ -1091,7 +1090,7 @@ fn privacy_notes(
             <p class="cw-highlight" aria-hidden="true" dir="auto">{ highlighted(draft, check) }</p>
             <ul>
                 { for notes.map(|(category, action)| html! {
-                    <li class={classes!("cw-note", format!("cw-note-{}", action.as_str()))}>
+                    <li class="cw-note" data-action={action.as_str()}>
                         <strong>{ texts.get(category_key(category)) }</strong>{ " " }{ texts.get(action_key(action)) }
                     </li>
                 }) }
