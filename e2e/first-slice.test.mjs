@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { launchBrowser } from './harness.mjs';
-import { openConsole, openShop as open } from './customer.mjs';
+import { openConsole, openShop as open, paneFrame, startChat } from './customer.mjs';
 
 /** The README's picture of the demo, refreshed only when asked (CHATWARD_UPDATE_SCREENSHOT=1),
  * so a test run never changes a tracked file; otherwise the shot goes to the temp folder. */
@@ -64,6 +64,26 @@ test('a customer accepts the statement, says hello and reads the operator answer
   // The customer sees the answer.
   await customerLog.getByText(answer, { exact: true }).waitFor();
   await shop.screenshot({ path: SCREENSHOT });
+});
+
+test('a long conversation keeps its newest message in view', async () => {
+  const { shop, pane } = await startChat(browser);
+  const message = pane.getByRole('textbox', { name: 'Message' });
+  const log = pane.getByRole('log', { name: 'Conversation' });
+  for (let n = 1; n <= 14; n += 1) {
+    await message.fill(`question ${n} about my order`);
+    await message.press('Enter');
+    await log.getByText(`question ${n} about my order`, { exact: true }).waitFor();
+  }
+  // The log overflows, and its newest entry is scrolled into its visible part.
+  await paneFrame(shop).waitForFunction(() => {
+    const list = document.querySelector('[role="log"]');
+    const last = [...list.querySelectorAll('li')].find((li) => li.textContent.includes('question 14'));
+    const visible = list.getBoundingClientRect();
+    const entry = last?.getBoundingClientRect();
+    return list.scrollHeight > list.clientHeight && entry && entry.bottom <= visible.bottom + 1;
+  });
+  await shop.context().close();
 });
 
 test('declining the statement keeps the chat closed and sends nothing', async () => {

@@ -235,6 +235,31 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
+    // The conversation keeps its newest entry in view, and the deletion question takes the
+    // focus on its safe choice, so Enter never deletes by accident.
+    let refs = Refs {
+        log: use_node_ref(),
+        keep: use_node_ref(),
+    };
+    {
+        let log = refs.log.clone();
+        use_effect_with(state.entries.len() + state.pending.len(), move |_| {
+            if let Some(element) = log.cast::<Element>() {
+                element.set_scroll_top(element.scroll_height());
+            }
+        });
+    }
+    {
+        let keep = refs.keep.clone();
+        use_effect_with(state.deletion, move |deletion| {
+            if *deletion == Deletion::Confirming
+                && let Some(button) = keep.cast::<HtmlElement>()
+            {
+                let _ = button.focus();
+            }
+        });
+    }
+
     let on_delete_ask = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Action::DeleteAsked))
@@ -348,13 +373,21 @@ pub fn App(props: &AppProps) -> Html {
                 <p class="cw-error" role="alert">{ error }</p>
             }
             <div class="cw-content">
-                { body(&props.texts, &state, config, &operator, &engine, Callbacks {
+                { body(&props.texts, &state, config, &operator, &engine, &refs, Callbacks {
                     on_accept, on_decline, on_send, on_typing, on_files, on_dismiss,
                     on_delete_ask, on_delete_cancel, on_delete_confirm,
                 }) }
             </div>
         </main>
     }
+}
+
+/// Elements the pane's effects reach.
+struct Refs {
+    /// The conversation's list, kept scrolled to its newest entry.
+    log: NodeRef,
+    /// The deletion question's safe choice, focused when it is asked.
+    keep: NodeRef,
 }
 
 /// What the pane's parts report back up.
@@ -481,6 +514,7 @@ fn body(
     config: &PaneConfig,
     operator: &OperatorProfile,
     engine: &Engine,
+    refs: &Refs,
     callbacks: Callbacks,
 ) -> Html {
     if state.standing == Standing::Deleted {
@@ -504,28 +538,12 @@ fn body(
         Gate::Recording(_) | Gate::Accepted(_) => html! {
             <>
                 if let Some(session) = &state.session {
-                    <ChatTools
-                        texts={texts.clone()}
-                        session={session.clone()}
-                        deletion={state.deletion}
-                        on_ask={callbacks.on_delete_ask}
-                        on_cancel={callbacks.on_delete_cancel}
-                        on_confirm={callbacks.on_delete_confirm}
-                    />
+                    { chat_tools(texts, session, state.deletion, &refs.keep, &callbacks) }
                 }
                 if state.standing == Standing::Closed {
                     { shop_closed(texts) }
                 }
-                <Conversation
-                    texts={texts.clone()}
-                    entries={state.entries.clone()}
-                    pending={state.pending.clone()}
-                    greeting={config.greeting.clone()}
-                    operator_name={operator.name.clone()}
-                    operator_typing={state.operator_typing}
-                    operator_read={state.operator_read}
-                    token={state.session.as_ref().map(|session| session.token.clone())}
-                />
+                { conversation(texts, state, config.greeting.as_deref(), &operator.name, &refs.log) }
                 { uploads(texts, &state.uploads, &callbacks.on_dismiss) }
                 <Composer
                     texts={texts.clone()}
@@ -629,49 +647,32 @@ fn shop_closed(texts: &Texts) -> Html {
     html! { <p class="cw-banner" role="status">{ texts.get("closed") }</p> }
 }
 
-#[derive(Properties, PartialEq)]
-struct ChatToolsProps {
-    texts: Rc<Texts>,
-    session: Session,
-    deletion: Deletion,
-    on_ask: Callback<MouseEvent>,
-    on_cancel: Callback<MouseEvent>,
-    on_confirm: Callback<MouseEvent>,
-}
-
 /// The customer's own controls over the conversation: download its transcript, delete it.
-#[component]
-fn ChatTools(props: &ChatToolsProps) -> Html {
-    let texts = &props.texts;
+/// `keep` is the confirmation's safe choice, which the pane focuses (see [`App`]).
+fn chat_tools(
+    texts: &Texts,
+    session: &Session,
+    deletion: Deletion,
+    keep: &NodeRef,
+    callbacks: &Callbacks,
+) -> Html {
     // Plain same-origin links: the pane is served by the relay, so `download` works inside
     // the shop's cross-origin iframe without fetching the file into memory first.
     let query = format!(
         "conversation={}&token={}",
-        js_sys::encode_uri_component(&props.session.conversation),
-        js_sys::encode_uri_component(&props.session.token),
+        js_sys::encode_uri_component(&session.conversation),
+        js_sys::encode_uri_component(&session.token),
     );
-    let keep = use_node_ref();
-    // The confirmation takes the focus on its safe choice, so Enter never deletes by accident.
-    {
-        let keep = keep.clone();
-        use_effect_with(props.deletion, move |deletion| {
-            if *deletion == Deletion::Confirming
-                && let Some(button) = keep.cast::<HtmlElement>()
-            {
-                let _ = button.focus();
-            }
-        });
-    }
-    let delete = match props.deletion {
+    let delete = match deletion {
         Deletion::Idle | Deletion::Failed => html! {
-            <button type="button" class="cw-quiet" onclick={props.on_ask.clone()}>{ texts.get("delete") }</button>
+            <button type="button" class="cw-quiet" onclick={callbacks.on_delete_ask.clone()}>{ texts.get("delete") }</button>
         },
         Deletion::Confirming => html! {
             <div class="cw-confirm-delete" role="group" aria-labelledby="cw-delete-question">
                 <p id="cw-delete-question">{ texts.get("delete.confirm") }</p>
                 <div class="cw-actions">
-                    <button type="button" class="cw-danger" onclick={props.on_confirm.clone()}>{ texts.get("delete.yes") }</button>
-                    <button type="button" ref={keep} onclick={props.on_cancel.clone()}>{ texts.get("delete.no") }</button>
+                    <button type="button" class="cw-danger" onclick={callbacks.on_delete_confirm.clone()}>{ texts.get("delete.yes") }</button>
+                    <button type="button" ref={keep.clone()} onclick={callbacks.on_delete_cancel.clone()}>{ texts.get("delete.no") }</button>
                 </div>
             </div>
         },
@@ -685,7 +686,7 @@ fn ChatTools(props: &ChatToolsProps) -> Html {
                 <a href={format!("/api/transcript?format=text&{query}")} download="">{ texts.get("transcript.text") }</a>
             </details>
             { delete }
-            if props.deletion == Deletion::Failed {
+            if deletion == Deletion::Failed {
                 <p class="cw-reason" role="alert">{ texts.get("delete.failed") }</p>
             }
         </section>
@@ -730,60 +731,44 @@ fn privacy_gate(
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct ConversationProps {
-    texts: Rc<Texts>,
-    /// The conversation's secret, to fetch its pictures from the relay.
-    token: Option<String>,
-    entries: Vec<Entry>,
-    pending: Vec<Pending>,
-    greeting: Option<String>,
-    operator_name: String,
-    operator_typing: bool,
-    operator_read: u64,
-}
-
-#[component]
-fn Conversation(props: &ConversationProps) -> Html {
-    let texts = &props.texts;
-    let log = use_node_ref();
-    // Keep the newest entry in view.
-    {
-        let log = log.clone();
-        let count = props.entries.len() + props.pending.len();
-        use_effect_with(count, move |_| {
-            if let Some(element) = log.cast::<web_sys::Element>() {
-                element.set_scroll_top(element.scroll_height());
-            }
-        });
-    }
+/// The conversation: the greeting, every entry with its marks, the messages not yet
+/// acknowledged, and whether the operator is typing. `log` is the list the pane keeps
+/// scrolled to its newest entry (see [`App`]).
+fn conversation(
+    texts: &Texts,
+    state: &State,
+    greeting: Option<&str>,
+    operator_name: &str,
+    log: &NodeRef,
+) -> Html {
     // The last customer entry carries the delivered or read mark.
-    let last_customer = props
+    let last_customer = state
         .entries
         .iter()
         .rev()
         .find(|e| e.author == Author::Customer)
         .map(|e| e.seq);
-    let name = if props.operator_name.is_empty() {
+    let name = if operator_name.is_empty() {
         texts.get("the_shop")
     } else {
-        &props.operator_name
+        operator_name
     };
+    let token = state.session.as_ref().map(|session| session.token.as_str());
     html! {
         <>
-            <div class="cw-log" role="log" aria-label={texts.get("conversation").to_owned()} ref={log}><ol class="cw-entries">
-                if let Some(greeting) = &props.greeting {
+            <div class="cw-log" role="log" aria-label={texts.get("conversation").to_owned()} ref={log.clone()}><ol class="cw-entries">
+                if let Some(greeting) = greeting {
                     <li class="cw-entry cw-from-operator" dir="auto">{ greeting }</li>
                 }
-                { for props.entries.iter().map(|entry| {
+                { for state.entries.iter().map(|entry| {
                     let mark = (Some(entry.seq) == last_customer).then(|| {
-                        if entry.seq <= props.operator_read { texts.get("read") } else { texts.get("delivered") }
+                        if entry.seq <= state.operator_read { texts.get("read") } else { texts.get("delivered") }
                     });
-                    entry_view(entry, mark, props.token.as_deref(), texts)
+                    entry_view(entry, mark, token, texts)
                 }) }
-                { for props.pending.iter().map(|pending| pending_view(pending, texts)) }
+                { for state.pending.iter().map(|pending| pending_view(pending, texts)) }
             </ol></div>
-            if props.operator_typing {
+            if state.operator_typing {
                 <p class="cw-typing" role="status">{ texts.fill("typing", &[("name", name)]) }</p>
             }
         </>
