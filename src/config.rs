@@ -118,11 +118,8 @@ impl PaneConfig {
                     config.privacy_version = Some(clip(value, 40));
                 }
                 "max-upload-mb" => {
-                    if let Some(mb) = parse_decimal(value)
-                        && mb > 0.0
-                        && mb <= 50.0
-                    {
-                        config.max_upload_bytes = (mb * 1024.0 * 1024.0) as u64;
+                    if let Some(bytes) = upload_limit(value) {
+                        config.max_upload_bytes = bytes;
                     }
                 }
                 key => {
@@ -210,101 +207,25 @@ fn is_email(value: &str) -> bool {
         && !domain.ends_with('.')
 }
 
-/// A finite decimal number (`5`, `2.5`, `.5`, `+1e1`) as `str::parse::<f64>` reads it,
-/// without linking Rust's float parser: its tables are about 17 KB of the pane's wasm (11.4
-/// KB brotli, docs/size.md) for this one setting. Numbers of at most 15 significant digits
-/// and a power of ten within ±22 (every sensible setting) are converted here exactly as
-/// that parser's own fast path does: both operands are exact doubles and IEEE rounds the
-/// one division or product correctly. Anything longer goes to the browser's `parseFloat`
-/// (the grammar is checked here first), or natively to Rust's parser. `inf` and `nan`,
-/// which Rust would read, give `None`: no setting takes them.
-fn parse_decimal(text: &str) -> Option<f64> {
-    let bytes = text.as_bytes();
-    let (negative, rest) = match bytes.first() {
-        Some(b'-') => (true, &bytes[1..]),
-        Some(b'+') => (false, &bytes[1..]),
-        _ => (false, bytes),
+/// `max-upload-mb` in bytes: megabytes written as the loader accepts them (one or two
+/// digits, then decimals if any: `5`, `2.5`), above 0 and at most 50; `None` otherwise.
+/// Whole-number arithmetic, so the pane links no float parser (Rust's is 11.4 KB brotli,
+/// docs/size.md); decimals finer than a byte are dropped.
+fn upload_limit(value: &str) -> Option<u64> {
+    const MB: u64 = 1024 * 1024;
+    let (whole, fraction) = value.split_once('.').unwrap_or((value, "0"));
+    let number = |digits: &str, max: usize| {
+        let bytes = digits.as_bytes();
+        ((1..=max).contains(&bytes.len()) && bytes.iter().all(u8::is_ascii_digit))
+            .then(|| bytes.iter().fold(0, |n, &d| n * 10 + u64::from(d - b'0')))
     };
-    let (number, exponent) = match rest.iter().position(|b| matches!(b, b'e' | b'E')) {
-        Some(at) => (&rest[..at], Some(&rest[at + 1..])),
-        None => (rest, None),
-    };
-    let (whole, fraction) = match number.iter().position(|&b| b == b'.') {
-        Some(at) => (&number[..at], &number[at + 1..]),
-        None => (number, &[][..]),
-    };
-    let all_digits = |part: &[u8]| part.iter().all(u8::is_ascii_digit);
-    if whole.len() + fraction.len() == 0 || !all_digits(whole) || !all_digits(fraction) {
-        return None;
-    }
-    // The power of ten written after `e`, saturated (a huge one is left to the fallback).
-    let mut power: i64 = 0;
-    if let Some(exponent) = exponent {
-        let (sign, digits) = match exponent.first() {
-            Some(b'-') => (-1, &exponent[1..]),
-            Some(b'+') => (1, &exponent[1..]),
-            _ => (1, exponent),
-        };
-        if digits.is_empty() || !all_digits(digits) {
-            return None;
-        }
-        for &digit in digits {
-            power = (power * 10 + i64::from(digit - b'0')).min(1_000_000);
-        }
-        power *= sign;
-    }
-    // The significant digits as an integer, scaled by a power of ten.
-    let digits = whole.iter().chain(fraction).skip_while(|&&b| b == b'0');
-    let mut mantissa: u64 = 0;
-    let mut count = 0;
-    let mut zeros = 0;
-    for &digit in digits {
-        if digit == b'0' {
-            zeros += 1;
-            continue;
-        }
-        count += zeros + 1;
-        if count > 15 {
-            return decimal_fallback(text);
-        }
-        for _ in 0..zeros {
-            mantissa *= 10;
-        }
-        mantissa = mantissa * 10 + u64::from(digit - b'0');
-        zeros = 0;
-    }
-    let power = power + zeros - fraction.len() as i64;
-    let value = if mantissa == 0 {
-        0.0
-    } else if (-22..=22).contains(&power) {
-        let mut scale = 1.0_f64;
-        for _ in 0..power.unsigned_abs() {
-            scale *= 10.0;
-        }
-        // Below 2^53, so exact.
-        let mantissa = mantissa as f64;
-        if power < 0 {
-            mantissa / scale
-        } else {
-            mantissa * scale
-        }
-    } else {
-        return decimal_fallback(text);
-    };
-    Some(if negative { -value } else { value })
-}
-
-/// A decimal number beyond the exact fast path of [`parse_decimal`] (its grammar checked).
-fn decimal_fallback(text: &str) -> Option<f64> {
-    #[cfg(target_arch = "wasm32")]
-    {
-        // Both ECMAScript and Rust round a decimal to the nearest double.
-        Some(js_sys::Number::parse_float(text)).filter(|number| number.is_finite())
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        text.parse().ok().filter(|number: &f64| number.is_finite())
-    }
+    let whole = number(whole, 2)?;
+    // A megabyte has seven digits, so nine decimals are finer than a byte.
+    let precise = fraction.len().min(9);
+    number(fraction, usize::MAX)?;
+    let part = number(&fraction[..precise], 9)?;
+    let bytes = whole * MB + part * MB / 10u64.pow(precise as u32);
+    (1..=50 * MB).contains(&bytes).then_some(bytes)
 }
 
 fn clip(value: &str, max_chars: usize) -> String {
@@ -316,79 +237,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn decimals_are_read_as_rust_reads_them() {
+    fn upload_limits_are_read_as_the_loader_writes_them() {
+        const MB: u64 = 1024 * 1024;
         let cases = [
-            "5",
-            "0",
-            "-0",
-            "+5",
-            "2.5",
-            ".5",
-            "5.",
-            ".",
-            "",
-            "+",
-            "-",
-            "e5",
-            "1e",
-            "1e+",
-            "1e-1",
-            "1E2",
-            "0.1",
-            "0.2",
-            "0.3",
-            "49.999999999999",
-            "50",
-            "50.0000000000001",
-            "007.50",
-            "1.5e-3",
-            "12345678901234.5",
-            "123456789012345",
-            "1234567890123456",
-            "0.000000000000000000000000001",
-            "1e22",
-            "1e23",
-            "1e-22",
-            "1e-23",
-            "5e-324",
-            "1e999999999999",
-            "1.0.0",
-            "1e1.5",
-            " 5",
-            "5 ",
-            "5mb",
-            "0x10",
-            "1_0",
-            "١",
-            "0.1000000000000000055511151231257827",
-            "49.99999999999999999999999",
-            "1.00000000000000000001",
+            ("5", Some(5 * MB)),
+            ("50", Some(50 * MB)),
+            ("50.000", Some(50 * MB)),
+            ("2.5", Some(2 * MB + MB / 2)),
+            ("0.5", Some(MB / 2)),
+            // As `(0.1 * 1024.0 * 1024.0) as u64` had it: the part below a byte dropped.
+            ("0.1", Some(104_857)),
+            ("0.3", Some(314_572)),
+            ("07", Some(7 * MB)),
+            ("49.999999999999999999", Some(50 * MB - 1)),
+            ("1.0000000001", Some(MB)),
+            ("0.000001", Some(1)),
+            // Nothing, or less than a byte.
+            ("0", None),
+            ("0.0", None),
+            ("0.0000001", None),
+            // More than 50 MB, or not the loader's form.
+            ("50.01", None),
+            ("51", None),
+            ("100", None),
+            ("", None),
+            (".", None),
+            ("5.", None),
+            (".5", None),
+            ("+5", None),
+            ("-5", None),
+            ("1e1", None),
+            ("5mb", None),
+            ("5 ", None),
+            ("1.2.3", None),
+            ("١", None),
         ];
-        for case in cases {
-            let rust = case.parse::<f64>().ok().filter(|n| n.is_finite());
-            let ours = parse_decimal(case);
-            assert_eq!(
-                ours.map(f64::to_bits),
-                rust.map(f64::to_bits),
-                "{case:?}: {ours:?} vs {rust:?}"
-            );
-        }
-        assert_eq!(parse_decimal("inf"), None);
-        assert_eq!(parse_decimal("NaN"), None);
-    }
-
-    #[test]
-    fn every_short_decimal_is_read_as_rust_reads_it() {
-        // Every mantissa of up to four digits with the point anywhere, and some exponents.
-        for mantissa in 0..10_000u32 {
-            let digits = mantissa.to_string();
-            for point in 0..=digits.len() {
-                for exponent in ["", "e-7", "e3", "E+21", "e-22", "e-30"] {
-                    let case = format!("{}.{}{exponent}", &digits[..point], &digits[point..]);
-                    let rust = case.parse::<f64>().ok().map(f64::to_bits);
-                    assert_eq!(parse_decimal(&case).map(f64::to_bits), rust, "{case}");
-                }
-            }
+        for (value, bytes) in cases {
+            assert_eq!(upload_limit(value), bytes, "{value:?}");
         }
     }
 
