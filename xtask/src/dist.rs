@@ -136,14 +136,17 @@ pub fn run(ws: &Workspace) -> anyhow::Result<PathBuf> {
                 .args((!app.typescript).then_some("--no-typescript"))
                 .args(["--remove-name-section", "--remove-producers-section"]),
         )?;
-        // Short import names instead of wasm-bindgen's hashed ones (about 4 KB of brotli
-        // off the pane; crates/wasm-tools/src/bin/chatward-short-imports.rs), then the
+        // Identical functions merged (about 1.2 KB of brotli off the pane;
+        // crates/wasm-tools/src/bin/chatward-dedupe.rs), short import names instead of
+        // wasm-bindgen's hashed ones (about 4 KB; chatward-short-imports.rs), then the
         // bindings minified.
         let out = dist.join(app.out_dir);
+        let module = out.join(format!("{}_bg.wasm", app.out_name));
         let bindings = out.join(format!("{}.js", app.out_name));
+        process::run(std::process::Command::new(ws.tool("chatward-dedupe")).arg(&module))?;
         process::run(
             std::process::Command::new(ws.tool("chatward-short-imports"))
-                .arg(out.join(format!("{}_bg.wasm", app.out_name)))
+                .arg(&module)
                 .arg(&bindings),
         )?;
         minified.push(bindings);

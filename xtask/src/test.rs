@@ -158,6 +158,8 @@ fn wasm_tests(ws: &Workspace) -> anyhow::Result<()> {
         "--profile",
         TOOLS_PROFILE,
         "--bin",
+        "chatward-dedupe",
+        "--bin",
         "chatward-short-imports",
         "--bin",
         "chatward-minify",
