@@ -210,15 +210,13 @@ impl Lexicon {
         if word.len() < 3 || word.len() > 14 {
             return None;
         }
-        // A scan of the table rather than a hash map: two maps less in the pane's wasm (each
-        // a copy of the hashing code), and the check is rare (a word next to a number).
-        // From the end, so a name listed twice means what its last entry says, as it did
-        // when the table was collected into a map.
-        w::MONTHS
-            .iter()
-            .rev()
-            .find(|(name, _)| *name == word)
-            .map(|&(_, month)| month)
+        // A scan of the tables rather than a hash map: two maps less in the pane's wasm (each
+        // a copy of the hashing code), and the check is rare (a word next to a number). No
+        // name is listed under two months (a test holds it), so the order does not matter.
+        (1..=12)
+            .zip(w::MONTHS)
+            .find(|(_, names)| names.contains(word))
+            .map(|(month, _)| month)
     }
 
     /// Every phrase that starts at word `i`: calls `found(table, index after its last word)`.
@@ -293,6 +291,22 @@ mod tests {
         assert!(!fuzzy_eq(b"nome", b"name"));
         assert!(!fuzzy_eq(b"cvc", b"cvv"));
         assert!(!fuzzy_eq(b"pssprt", b"passport"));
+    }
+
+    #[test]
+    fn months_are_named_in_every_language_and_no_name_means_two() {
+        let lexicon = Lexicon::new();
+        for (name, month) in [("january", 1), ("märz", 3), ("mayo", 5), ("września", 9)] {
+            assert_eq!(lexicon.month(name), Some(month), "{name}");
+        }
+        assert_eq!(lexicon.month("parcel"), None);
+        for (a, first) in w::MONTHS.iter().enumerate() {
+            for name in first.iter() {
+                for second in &w::MONTHS[a + 1..] {
+                    assert!(!second.contains(name), "{name} is listed under two months");
+                }
+            }
+        }
     }
 
     #[test]
