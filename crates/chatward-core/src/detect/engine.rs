@@ -1187,9 +1187,9 @@ impl<'a> Ctx<'a> {
         for i in 0..n {
             let word = self.lw(i);
             let mut found: Option<(usize, usize)> = None;
-            if w::STREET_BEFORE.contains(word)
-                && (self.raw(i).chars().next().is_some_and(char::is_uppercase)
-                    || self.gap(i).starts_with('.'))
+            if (self.raw(i).chars().next().is_some_and(char::is_uppercase)
+                || self.gap(i).starts_with('.'))
+                && w::STREET_BEFORE.contains(word)
             {
                 // Type, one to four name words, house number.
                 let mut k = i + 1;
@@ -1422,8 +1422,8 @@ impl<'a> Ctx<'a> {
                 if self.lw(k) == "m" {
                     k += 1;
                 }
-                let month = self.month_at(k)?;
                 let day = self.number_at(k + 1, 2)?;
+                let month = self.month_at(k)?;
                 let mut last = k + 1;
                 if last + 1 < n && self.lw(last + 1) == "d" && self.gap(last) == " " {
                     last += 1;
@@ -1439,7 +1439,6 @@ impl<'a> Ctx<'a> {
             if matches!(self.lw(k), "de" | "of") && near(k) {
                 k += 1;
             }
-            let month = self.month_at(k)?;
             if !near(k) {
                 return None;
             }
@@ -1450,6 +1449,7 @@ impl<'a> Ctx<'a> {
             let year = self
                 .number_at(y_at, 4)
                 .filter(|_| self.words[y_at].end - self.words[y_at].start == 4)?;
+            let month = self.month_at(k)?;
             return ck::is_valid_date(year, month, a).then_some((y_at, self.words[y_at].end, year));
         }
         // 3rd of May 1985
@@ -1463,18 +1463,19 @@ impl<'a> Ctx<'a> {
             if k < n && matches!(self.lw(k), "of" | "de") && near(i) {
                 k += 1;
             }
-            let month = self.month_at(k).filter(|_| near(k - 1) && near(k))?;
             let year = self
                 .number_at(k + 1, 4)
                 .filter(|_| self.words[k + 1].end - self.words[k + 1].start == 4)?;
+            let month = self.month_at(k).filter(|_| near(k - 1) && near(k))?;
             return ck::is_valid_date(year, month, day).then_some((
                 k + 1,
                 self.words[k + 1].end,
                 year,
             ));
         }
-        // May 23, 2005 / January 6 1977 / May 23rd 2005
-        let month = self.month_at(i)?;
+        // May 23, 2005 / January 6 1977 / May 23rd 2005. Here and above, the numbers are
+        // checked before the month: they rule out most words, and the month tables are read
+        // in full.
         if !near(i) {
             return None;
         }
@@ -1486,6 +1487,7 @@ impl<'a> Ctx<'a> {
         {
             return None;
         }
+        let month = self.month_at(i)?;
         let day: u32 = day_raw[..digits_end].parse().ok()?;
         if !near(i + 1) {
             return None;

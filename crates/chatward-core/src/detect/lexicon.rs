@@ -181,9 +181,12 @@ impl Lexicon {
             add(id, &mut out);
         }
         let has_digit = bytes.iter().any(u8::is_ascii_digit);
-        if bytes.len() < 4 || bytes.len() > 40 || has_digit || w::NEVER_FUZZY.contains(word) {
+        if bytes.len() < 4 || bytes.len() > 40 || has_digit {
             return out;
         }
+        // Whether the word is one never read as a typo: asked only once a typo would match,
+        // since most words match nothing and the table is read in full.
+        let mut never_fuzzy = None;
         let mut buf = [0u8; 40];
         for skip in 0..=bytes.len() {
             let key: &[u8] = if skip == bytes.len() {
@@ -197,6 +200,9 @@ impl Lexicon {
                 for &id in ids {
                     let keyword = self.keywords[usize::from(id)];
                     if fuzzy_eq(bytes, keyword.as_bytes()) {
+                        if *never_fuzzy.get_or_insert_with(|| w::NEVER_FUZZY.contains(word)) {
+                            return out;
+                        }
                         add(id, &mut out);
                     }
                 }
