@@ -65,13 +65,20 @@ pub fn App(props: &AppProps) -> Html {
         |(shop, page)| Engine::new(stricter(&shop.policy, page), shop.allow.clone()),
     );
 
-    // Connect once; the relay handle closes the socket when the pane goes away.
+    // Once, when the pane appears: connect to the relay, and keep the keyboard in the pane
+    // (Escape closes it, Tab cycles through its controls, and opening it, when the loader
+    // focuses the frame, starts at its first control). Both end when the pane goes away: the
+    // relay handle closes the socket, the listeners are removed.
+    let main_ref = use_element_ref();
     {
         let relay = relay.clone();
         let dispatcher = state.dispatcher();
         let shop = config.shop.clone();
+        let main_ref = main_ref.clone();
         use_effect_with((), move |()| {
-            let url = web_sys::window()
+            let window = web_sys::window();
+            let url = window
+                .as_ref()
                 .and_then(|window| net::customer_socket_url(&window.location(), &shop));
             match url {
                 Some(url) => {
@@ -80,7 +87,13 @@ pub fn App(props: &AppProps) -> Html {
                 }
                 None => dispatcher.dispatch(Action::LinkLost),
             }
-            move || drop(relay.borrow_mut().take())
+            let listeners = window
+                .as_ref()
+                .and_then(|window| keep_keyboard(window, &main_ref));
+            move || {
+                drop(relay.borrow_mut().take());
+                drop(listeners);
+            }
         });
     }
 
@@ -186,42 +199,7 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
-    // The keyboard stays in the pane: Escape closes it, Tab cycles through its controls, and
-    // opening it (the loader focuses the frame) or changing screens starts at its first control.
-    let main_ref = use_element_ref();
-    {
-        let main_ref = main_ref.clone();
-        use_effect_with((), move |()| {
-            let window = web_sys::window();
-            let listeners = window.as_ref().and_then(|window| {
-                let document = window.document()?;
-                let on_key = {
-                    let main_ref = main_ref.clone();
-                    gloo::events::EventListener::new(&document, "keydown", move |event| {
-                        let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
-                            return;
-                        };
-                        match event.key().as_str() {
-                            "Escape" => ask_to_close(),
-                            "Tab" => {
-                                if let Some(main) = main_ref.cast::<Element>() {
-                                    keep_focus_within(&main, event);
-                                }
-                            }
-                            _ => {}
-                        }
-                    })
-                };
-                let on_focus = gloo::events::EventListener::new(window, "focus", move |_| {
-                    if let Some(main) = main_ref.cast::<Element>() {
-                        focus_start(&main, Refocus::IfOnNothing);
-                    }
-                });
-                Some((on_key, on_focus))
-            });
-            move || drop(listeners)
-        });
-    }
+    // Changing screens starts at the new screen's first control.
     {
         let main_ref = main_ref.clone();
         use_effect_with(Screen::of(&state), move |screen| {
@@ -409,6 +387,39 @@ struct Callbacks {
 #[hook]
 fn use_element_ref() -> NodeRef {
     (*use_memo((), |()| NodeRef::default())).clone()
+}
+
+/// The pane's keyboard listeners: Escape asks to close it, Tab cycles through its controls
+/// in `main`, and the frame getting the focus puts it on the first control.
+fn keep_keyboard(
+    window: &web_sys::Window,
+    main_ref: &NodeRef,
+) -> Option<(gloo::events::EventListener, gloo::events::EventListener)> {
+    let document = window.document()?;
+    let on_key = {
+        let main_ref = main_ref.clone();
+        gloo::events::EventListener::new(&document, "keydown", move |event| {
+            let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+                return;
+            };
+            match event.key().as_str() {
+                "Escape" => ask_to_close(),
+                "Tab" => {
+                    if let Some(main) = main_ref.cast::<Element>() {
+                        keep_focus_within(&main, event);
+                    }
+                }
+                _ => {}
+            }
+        })
+    };
+    let main_ref = main_ref.clone();
+    let on_focus = gloo::events::EventListener::new(window, "focus", move |_| {
+        if let Some(main) = main_ref.cast::<Element>() {
+            focus_start(&main, Refocus::IfOnNothing);
+        }
+    });
+    Some((on_key, on_focus))
 }
 
 /// What the keyboard can reach; the pane sets no positive `tabindex`, so this is tab order.
