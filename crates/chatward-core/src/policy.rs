@@ -279,8 +279,14 @@ pub fn mask(text: &str, findings: &[Finding], policy: &Policy) -> String {
     out
 }
 
+/// What `mask` hides: everything but spaces and ASCII punctuation (the separators that keep
+/// a value's layout), so letters, digits and numerals of every script, and symbols.
+fn is_hidden(c: char) -> bool {
+    !c.is_whitespace() && !c.is_ascii_punctuation()
+}
+
 fn mask_value(value: &str, category: Category, out: &mut String) {
-    let alnum_total = value.chars().filter(|c| c.is_alphanumeric()).count();
+    let content = value.chars().filter(|&c| is_hidden(c)).count();
     let (keep_first, keep_last) = match category {
         Category::CreditCard => (0, 4),
         Category::Iban => (2, 4),
@@ -291,13 +297,13 @@ fn mask_value(value: &str, category: Category, out: &mut String) {
         _ => (0, 0),
     };
     // Never keep more than half of a value, whatever the rule says.
-    let keep_last = keep_last.min(alnum_total / 2);
-    let keep_first = keep_first.min(alnum_total / 2);
+    let keep_last = keep_last.min(content / 2);
+    let keep_first = keep_first.min(content / 2);
     let mut seen = 0;
     for c in value.chars() {
-        if c.is_alphanumeric() {
+        if is_hidden(c) {
             seen += 1;
-            if seen <= keep_first || seen > alnum_total - keep_last {
+            if seen <= keep_first || seen > content - keep_last {
                 out.push(c);
             } else {
                 out.push(HIDDEN);
@@ -367,6 +373,21 @@ mod tests {
                 "card •••• •••• •••• 1234, iban DE•• •••• •••• •••• ••30 00, pw •••"
             );
         }
+    }
+
+    #[test]
+    fn masking_hides_every_script_and_keeps_only_spaces_and_punctuation() {
+        let mut policy = Policy::default();
+        policy.set(Category::StreetAddress, Action::Mask);
+        let text = "to ул. Ленина 5², Straße 7½ – Hof 12/٣ € ok";
+        let start = text.find('у').unwrap();
+        let end = text.find(" ok").unwrap();
+        let masked = mask(
+            text,
+            &[finding(Category::StreetAddress, start..end)],
+            &policy,
+        );
+        assert_eq!(masked, "to ••. •••••• ••, •••••• •• • ••• ••/• • ok");
     }
 
     #[test]

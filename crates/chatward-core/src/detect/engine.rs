@@ -88,6 +88,13 @@ fn has(text: &str, part: &str) -> bool {
         .any(|w| w == part.as_bytes())
 }
 
+/// A character of a word: a letter of any script or a digit 0 to 9, the digits every
+/// recogniser reads. Other numerals (`²`, `½`, `٣`) separate words, as punctuation does;
+/// leaving out Unicode's table of numerals is 0.4 KB of the pane's brotli size.
+fn is_word_char(c: char) -> bool {
+    c.is_alphabetic() || c.is_ascii_digit()
+}
+
 fn is_sep_gap(gap: &str, allowed: &[u8], max: usize) -> bool {
     !gap.is_empty() && gap.len() <= max && gap.bytes().all(|b| allowed.contains(&b))
 }
@@ -98,7 +105,7 @@ impl<'a> Ctx<'a> {
         let mut words = Vec::new();
         let mut start = None;
         for (i, c) in text.char_indices() {
-            if c.is_alphanumeric() {
+            if is_word_char(c) {
                 if start.is_none() {
                     start = Some(i);
                 }
@@ -911,7 +918,7 @@ impl<'a> Ctx<'a> {
         }
         let value = &self.text[s..e];
         let has_digit = value.bytes().any(|c| c.is_ascii_digit());
-        let has_symbol = value.chars().any(|c| !c.is_alphanumeric());
+        let has_symbol = value.chars().any(|c| !is_word_char(c));
         let mixed =
             value.chars().skip(1).any(char::is_uppercase) && value.chars().any(char::is_lowercase);
         let short_kw = self.lw(first).len() <= 3;
