@@ -70,7 +70,12 @@ const COPIES: &[(&str, &str)] = &[
 ];
 
 /// Copied ES modules that dist minifies like the bindings (crates/wasm-tools/src/bin/chatward-minify.rs).
-const MINIFIED_COPIES: &[&str] = &["pane/boot.js", "console/boot.js"];
+const MINIFIED_COPIES: &[&str] = &[
+    "pane/boot.js",
+    "console/boot.js",
+    "pane/pane.css",
+    "console/console.css",
+];
 
 /// Folders copied whole: the npm package (the loader as an ES module).
 const FOLDER_COPIES: &[(&str, &str)] = &[("loader/npm", "npm"), ("web/i18n", "pane/i18n")];
@@ -156,7 +161,8 @@ pub fn run(ws: &Workspace) -> anyhow::Result<PathBuf> {
     for (from, to) in COPIES {
         copy_if_present(ws, from, &dist.join(to))?;
     }
-    // The apps' start-up modules too; the loader is a classic script and stays as written.
+    // The apps' start-up modules and stylesheets too; the loader is a classic script and
+    // stays as written.
     minified.extend(
         MINIFIED_COPIES
             .iter()
