@@ -16,7 +16,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use walrus::ir::VisitorMut;
-use walrus::{ConstExpr, ElementItems, ExportItem, FunctionId, GlobalKind, Module, TypeId};
+use walrus::{
+    ConstExpr, ElementItems, ExportItem, FunctionId, GlobalKind, Module, ModuleConfig, TypeId,
+};
 
 fn main() -> ExitCode {
     let args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
@@ -48,7 +50,10 @@ fn dedupe(wasm: &[u8]) -> Result<(Vec<u8>, usize), String> {
     let mut wasm = wasm.to_vec();
     let mut merged = 0;
     loop {
-        let mut module = Module::from_buffer(&wasm).map_err(|e| e.to_string())?;
+        let mut module = ModuleConfig::new()
+            .generate_producers_section(false)
+            .parse(&wasm)
+            .map_err(|e| e.to_string())?;
         let duplicates = duplicates(&module, &wasm)?;
         if duplicates.is_empty() {
             return Ok((wasm, merged));

@@ -96,10 +96,19 @@ mod tests {
                    @media (prefers-color-scheme: dark) {\n  :root { color-scheme: dark; }\n}\n\
                    .cw-frame { height: min(600px, calc(100vh - 108px)); clip: rect(0 0 0 0); }\n";
         let minified = minify_css(css).unwrap();
-        assert!(minified.len() < css.len() && !minified.contains('\n'), "{minified}");
+        assert!(
+            minified.len() < css.len() && !minified.contains('\n'),
+            "{minified}"
+        );
         assert!(!minified.contains("the pane"), "{minified}");
-        assert!(minified.contains(".cw-pane[data-theme=\"dark\"]{"), "{minified}");
-        assert!(minified.contains("@media (prefers-color-scheme:dark)"), "{minified}");
+        assert!(
+            minified.contains(".cw-pane[data-theme=\"dark\"]{"),
+            "{minified}"
+        );
+        assert!(
+            minified.contains("@media (prefers-color-scheme:dark)"),
+            "{minified}"
+        );
         // The spaces CSS needs stay: around a subtraction, between a shorthand's values.
         assert!(minified.contains("calc(100vh - 108px)"), "{minified}");
         assert!(minified.contains("rect(0 0 0 0)"), "{minified}");

@@ -5,7 +5,9 @@
 //! import section and as a key of the bindings' import object. The sixteen hex digits do
 //! not compress; named `a`, `b`, ... in the order the bindings list them, the pane is about
 //! 4 KB of brotli smaller (docs/size.md). Nothing else changes: the bindings' exports, the
-//! code and the data stay as they are.
+//! code and the data stay as they are. As the last step that rewrites the wasm, it also
+//! leaves out the custom sections browsers ignore: `target_features` (which the linker
+//! writes) and `producers` (which walrus would write back after wasm-bindgen removed it).
 //!
 //! Usage: `chatward-short-imports <module_bg.wasm> <module.js>` (both rewritten in place,
 //! or neither when something does not match).
@@ -14,7 +16,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use walrus::{ImportId, Module};
+use walrus::{ImportId, Module, ModuleConfig};
 
 fn main() -> ExitCode {
     let args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
@@ -35,8 +37,7 @@ fn main() -> ExitCode {
 }
 
 fn shorten(wasm_path: &Path, js_path: &Path) -> Result<usize, String> {
-    let mut module =
-        Module::from_file(wasm_path).map_err(|e| format!("{}: {e}", wasm_path.display()))?;
+    let mut module = read(wasm_path)?;
     let mut js = fs::read_to_string(js_path).map_err(|e| format!("{}: {e}", js_path.display()))?;
 
     // The imports the bindings provide (module `./<name>_bg.js`), each with the one place
@@ -72,6 +73,16 @@ fn shorten(wasm_path: &Path, js_path: &Path) -> Result<usize, String> {
     Ok(keyed.len())
 }
 
+/// The module at `path`, to be written back without the custom sections browsers ignore.
+fn read(path: &Path) -> Result<Module, String> {
+    let mut module = ModuleConfig::new()
+        .generate_producers_section(false)
+        .parse_file(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    module.customs.remove_raw("target_features");
+    Ok(module)
+}
+
 /// Where `name` is a key of the import object (a line of its own starting with `name:`
 /// after the indentation): `None` unless exactly one such place.
 fn key_position(js: &str, name: &str) -> Option<usize> {
@@ -104,7 +115,28 @@ fn short_name(mut n: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{key_position, short_name};
+    use super::{key_position, read, short_name};
+
+    #[test]
+    fn sections_browsers_ignore_are_left_out() {
+        let mut module = walrus::Module::default();
+        module.producers.add_processed_by("rustc", "1.95");
+        module.customs.add(walrus::RawCustomSection {
+            name: "target_features".into(),
+            data: b"+\x0fmutable-globals".to_vec(),
+        });
+        let dir = std::env::temp_dir().join(format!("short-imports-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("module.wasm");
+        let written = module.emit_wasm();
+        let contains = |bytes: &[u8], part: &[u8]| bytes.windows(part.len()).any(|w| w == part);
+        assert!(contains(&written, b"target_features") && contains(&written, b"producers"));
+        std::fs::write(&path, written).unwrap();
+        let emitted = read(&path).unwrap().emit_wasm();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(!contains(&emitted, b"target_features"));
+        assert!(!contains(&emitted, b"producers"));
+    }
 
     #[test]
     fn short_names_are_distinct_identifiers() {
