@@ -97,7 +97,7 @@ impl Value {
         match self {
             // Only plain digits: a fraction or an exponent make it a float, which serde
             // refuses for an integer field.
-            Value::Number(text) if text.bytes().all(|b| b.is_ascii_digit()) => text.parse().ok(),
+            Value::Number(text) => whole_number(text),
             _ => None,
         }
     }
@@ -107,13 +107,15 @@ impl Value {
         match self {
             // serde_json reads `-0` as a float.
             Value::Number(text) if text == "-0" => None,
-            Value::Number(text) => {
-                let digits = text.strip_prefix('-').unwrap_or(text);
-                digits
-                    .bytes()
-                    .all(|b| b.is_ascii_digit())
-                    .then(|| text.parse().ok())?
-            }
+            Value::Number(text) => match text.strip_prefix('-') {
+                // Down to i64::MIN, whose magnitude is one more than i64::MAX.
+                Some(digits) => {
+                    let magnitude = whole_number(digits)?;
+                    (magnitude <= i64::MIN.unsigned_abs())
+                        .then(|| 0i64.wrapping_sub_unsigned(magnitude))
+                }
+                None => i64::try_from(whole_number(text)?).ok(),
+            },
             _ => None,
         }
     }
@@ -125,6 +127,19 @@ impl Value {
             _ => None,
         }
     }
+}
+
+/// `digits` (0 to 9 only, at least one) as a number, if it fits. One function for both
+/// integer readings, so the pane links no copy of the standard library's integer parsers
+/// for them.
+fn whole_number(digits: &str) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    digits.bytes().try_fold(0u64, |n, b| {
+        b.is_ascii_digit()
+            .then(|| n.checked_mul(10)?.checked_add(u64::from(b - b'0')))?
+    })
 }
 
 /// A value is not what the reader of a frame expects (wrong type, missing or repeated
@@ -427,6 +442,34 @@ mod tests {
                 serde_accepts(case),
                 "{case:?}"
             );
+        }
+    }
+
+    #[test]
+    fn integers_read_as_serde_json_reads_them() {
+        let cases = [
+            "0",
+            "-0",
+            "7",
+            "-7",
+            "123",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999999",
+            "1.0",
+            "-1.5",
+            "1e2",
+            "-2E-3",
+        ];
+        for case in cases {
+            let ours = Value::parse(case).expect("a JSON number");
+            let theirs: serde_json::Value = serde_json::from_str(case).unwrap();
+            assert_eq!(ours.as_u64(), theirs.as_u64(), "{case} as u64");
+            assert_eq!(ours.as_i64(), theirs.as_i64(), "{case} as i64");
         }
     }
 
