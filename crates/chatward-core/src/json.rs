@@ -97,7 +97,7 @@ impl Value {
         match self {
             // Only plain digits: a fraction or an exponent make it a float, which serde
             // refuses for an integer field.
-            Value::Number(text) => whole_number(text),
+            Value::Number(text) => crate::whole_number(text),
             _ => None,
         }
     }
@@ -110,11 +110,11 @@ impl Value {
             Value::Number(text) => match text.strip_prefix('-') {
                 // Down to i64::MIN, whose magnitude is one more than i64::MAX.
                 Some(digits) => {
-                    let magnitude = whole_number(digits)?;
+                    let magnitude = crate::whole_number(digits)?;
                     (magnitude <= i64::MIN.unsigned_abs())
                         .then(|| 0i64.wrapping_sub_unsigned(magnitude))
                 }
-                None => i64::try_from(whole_number(text)?).ok(),
+                None => i64::try_from(crate::whole_number(text)?).ok(),
             },
             _ => None,
         }
@@ -127,19 +127,6 @@ impl Value {
             _ => None,
         }
     }
-}
-
-/// `digits` (0 to 9 only, at least one) as a number, if it fits. One function for both
-/// integer readings, so the pane links no copy of the standard library's integer parsers
-/// for them.
-fn whole_number(digits: &str) -> Option<u64> {
-    if digits.is_empty() {
-        return None;
-    }
-    digits.bytes().try_fold(0u64, |n, b| {
-        b.is_ascii_digit()
-            .then(|| n.checked_mul(10)?.checked_add(u64::from(b - b'0')))?
-    })
 }
 
 /// A value is not what the reader of a frame expects (wrong type, missing or repeated

@@ -31,3 +31,16 @@ pub use transcript::{
     Continuity, TRANSCRIPT_FORMAT, Transcript, TranscriptEntry, TranscriptError, TranscriptHeader,
     compare, render_html, render_text, verify,
 };
+
+/// `digits` (0 to 9 only, at least one) as a number, if it fits. The JSON reader's integers
+/// and the detector's numbers are read with this one function, so the pane links none of
+/// the standard library's integer parsers (a copy per integer type).
+pub(crate) fn whole_number(digits: &str) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    digits.bytes().try_fold(0u64, |n, b| {
+        b.is_ascii_digit()
+            .then(|| n.checked_mul(10)?.checked_add(u64::from(b - b'0')))?
+    })
+}

@@ -95,6 +95,12 @@ fn is_word_char(c: char) -> bool {
     c.is_alphabetic() || c.is_ascii_digit()
 }
 
+/// A run of the digits 0 to 9 as a number, if it fits in a `u32` (as `str::parse` would read
+/// a word of digits).
+fn number(digits: &str) -> Option<u32> {
+    u32::try_from(crate::whole_number(digits)?).ok()
+}
+
 fn is_sep_gap(gap: &str, allowed: &[u8], max: usize) -> bool {
     !gap.is_empty() && gap.len() <= max && gap.bytes().all(|b| allowed.contains(&b))
 }
@@ -827,7 +833,7 @@ impl<'a> Ctx<'a> {
         if i > 0 && self.words[i - 1].digits && matches!(self.gap_before(i), "/" | "-" | ".") {
             return None;
         }
-        let month: u32 = self.raw(i).parse().ok()?;
+        let month = number(self.raw(i))?;
         let year_len = b.end - b.start;
         let gap = self.gap(i).trim_matches(' ');
         let gap_ok = matches!(gap, "/" | "-" | ".") && self.gap(i).len() <= 3;
@@ -950,7 +956,7 @@ impl<'a> Ctx<'a> {
         if k > 0 && self.gap(k - 1).contains(['\n', '.', ',']) {
             return;
         }
-        let Ok(age) = self.raw(k).parse::<u32>() else {
+        let Some(age) = number(self.raw(k)) else {
             return;
         };
         if !(1..=120).contains(&age) {
@@ -1374,7 +1380,7 @@ impl<'a> Ctx<'a> {
         if !word.digits || word.end - word.start > max_len {
             return None;
         }
-        self.raw(i).parse().ok()
+        number(self.raw(i))
     }
 
     /// A date starting at word `i`: (last word, byte end, year).
@@ -1465,7 +1471,7 @@ impl<'a> Ctx<'a> {
         if (1..=2).contains(&digits)
             && matches!(&ordinal[digits..], "st" | "nd" | "rd" | "th" | "er" | "e")
         {
-            let day: u32 = ordinal[..digits].parse().ok()?;
+            let day = number(&ordinal[..digits])?;
             let mut k = i + 1;
             if k < n && matches!(self.lw(k), "of" | "de") && near(i) {
                 k += 1;
@@ -1495,7 +1501,7 @@ impl<'a> Ctx<'a> {
             return None;
         }
         let month = self.month_at(i)?;
-        let day: u32 = day_raw[..digits_end].parse().ok()?;
+        let day = number(&day_raw[..digits_end])?;
         if !near(i + 1) {
             return None;
         }
