@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { launchBrowser, operator, relayUrl } from './harness.mjs';
-import { PANE_TITLE, openShop, paneFrame } from './customer.mjs';
+import { PANE_TITLE, embedWith, openShop, paneFrame } from './customer.mjs';
 import { assertAccessible } from './axe.mjs';
 
 let browser;
@@ -42,17 +42,7 @@ test("a shop's dark theme is dark on a light system, and has no axe violations",
     colorScheme: 'light',
     viewport: { width: 1100, height: 760 },
   });
-  // The demo page as if its script tag said data-theme="dark": the attribute is set as the
-  // parser adds the tag, before the deferred loader reads it.
-  await context.addInitScript(() => {
-    new MutationObserver((_, observer) => {
-      const tag = document.querySelector('script[data-server]');
-      if (tag) {
-        tag.dataset.theme = 'dark';
-        observer.disconnect();
-      }
-    }).observe(document, { childList: true, subtree: true });
-  });
+  await embedWith(context, { theme: 'dark' });
   const { shop, pane } = await openShop(browser, {}, context);
   await shop.getByRole('button', { name: 'Open chat' }).click();
   const gate = pane.getByRole('main', { name: PANE_TITLE });

@@ -19,6 +19,23 @@ export async function openShop(browser, options = {}, context = undefined) {
   return { shop, pane: shop.frameLocator(`iframe[title="${PANE_TITLE}"]`) };
 }
 
+/**
+ * Makes the demo page's script tag carry `attributes` (`{ theme: 'dark' }` is
+ * `data-theme="dark"`), as a shop's tag would: set while the parser adds the tag, before the
+ * deferred loader reads it.
+ */
+export async function embedWith(context, attributes) {
+  await context.addInitScript((attributes) => {
+    new MutationObserver((_, observer) => {
+      const tag = document.querySelector('script[data-server]');
+      if (tag) {
+        Object.assign(tag.dataset, attributes);
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  }, attributes);
+}
+
 /** A phone photo with GPS coordinates in its EXIF (a fixture of the upload guard's tests). */
 export const PHOTO = readFileSync(
   new URL('../crates/chatward-core/tests/data/upload/gps_rotated.jpg', import.meta.url),

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { launchBrowser } from './harness.mjs';
-import { openConsole, openShop as open, paneFrame, startChat } from './customer.mjs';
+import { embedWith, openConsole, openShop as open, paneFrame, startChat } from './customer.mjs';
 
 /** The README's picture of the demo, refreshed only when asked (CHATWARD_UPDATE_SCREENSHOT=1),
  * so a test run never changes a tracked file; otherwise the shot goes to the temp folder. */
@@ -84,6 +84,25 @@ test('a long conversation keeps its newest message in view', async () => {
     return list.scrollHeight > list.clientHeight && entry && entry.bottom <= visible.bottom + 1;
   });
   await shop.context().close();
+});
+
+test("a page expecting another statement version is told so, and the relay's statement is shown", async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  await embedWith(context, { privacyVersion: '1999-01' });
+  const { shop, pane } = await open(browser, {}, context);
+  const warning = shop.waitForEvent('console', {
+    predicate: (message) => message.type() === 'warning' && message.text().includes('data-privacy-version'),
+  });
+  await shop.getByRole('button', { name: 'Open chat' }).click();
+  const version = await pane.getByText(/^Statement version /).innerText();
+  const served = version.replace('Statement version ', '');
+  assert.notEqual(served, '1999-01');
+  assert.equal(
+    (await warning).text(),
+    `Chatward: data-privacy-version is "1999-01" but the relay's statement is "${served}"; ` +
+      "the relay's statement is shown and recorded.",
+  );
+  await context.close();
 });
 
 test('declining the statement keeps the chat closed and sends nothing', async () => {

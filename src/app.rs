@@ -9,7 +9,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use chatward_core::protocol::{
-    Author, CustomerFrame, Entry, OperatorProfile, PROTOCOL_VERSION, Resume, Statement,
+    Author, CustomerEvent, CustomerFrame, Entry, OperatorProfile, PROTOCOL_VERSION, Resume,
+    Statement,
 };
 use chatward_core::{Action as PolicyAction, Category};
 use gloo::timers::callback::Timeout;
@@ -74,6 +75,7 @@ pub fn App(props: &AppProps) -> Html {
         let relay = relay.clone();
         let dispatcher = state.dispatcher();
         let shop = config.shop.clone();
+        let expected = config.privacy_version.clone();
         let main_ref = main_ref.clone();
         use_effect_with((), move |()| {
             let window = web_sys::window();
@@ -82,7 +84,15 @@ pub fn App(props: &AppProps) -> Html {
                 .and_then(|window| net::customer_socket_url(&window.location(), &shop));
             match url {
                 Some(url) => {
-                    let on_action = Callback::from(move |action| dispatcher.dispatch(action));
+                    let warned = RefCell::new(None);
+                    let on_action = Callback::from(move |action: Action| {
+                        if let (Action::Received(event), Some(expected)) = (&action, &expected)
+                            && let CustomerEvent::Welcome { statement, .. } = &**event
+                        {
+                            warn_of_another_version(expected, &statement.version, &warned);
+                        }
+                        dispatcher.dispatch(action);
+                    });
                     *relay.borrow_mut() = Some(Relay::connect(url, on_action));
                 }
                 None => dispatcher.dispatch(Action::LinkLost),
@@ -113,32 +123,6 @@ pub fn App(props: &AppProps) -> Html {
                         v: PROTOCOL_VERSION,
                         resume,
                     },
-                );
-            }
-        });
-    }
-
-    // The page may name the statement version it expects; tell the shop's developer when the
-    // relay serves another one (the relay's is the one shown and recorded).
-    {
-        let expected = config.privacy_version.clone();
-        let served = match &state.gate {
-            Gate::Pending(statement) | Gate::Recording(statement) => {
-                Some(statement.version.clone())
-            }
-            Gate::Accepted(record) => Some(record.statement_version.clone()),
-            Gate::Loading | Gate::Declined => None,
-        };
-        use_effect_with(served, move |served| {
-            if let (Some(expected), Some(served)) = (expected, served)
-                && expected != *served
-            {
-                web_sys::console::warn_1(
-                    &format!(
-                        "Chatward: data-privacy-version is \"{expected}\" but the relay's statement \
-                         is \"{served}\"; the relay's statement is shown and recorded."
-                    )
-                    .into(),
                 );
             }
         });
@@ -387,6 +371,23 @@ struct Callbacks {
 #[hook]
 fn use_element_ref() -> NodeRef {
     (*use_memo((), |()| NodeRef::default())).clone()
+}
+
+/// The page may name the statement version it expects (`data-privacy-version`): tells the
+/// shop's developer, once per version, when the relay serves another one (the relay's is
+/// the one shown and recorded). `warned` is the version last warned about.
+fn warn_of_another_version(expected: &str, served: &str, warned: &RefCell<Option<String>>) {
+    if expected == served || warned.borrow().as_deref() == Some(served) {
+        return;
+    }
+    web_sys::console::warn_1(
+        &format!(
+            "Chatward: data-privacy-version is \"{expected}\" but the relay's statement is \
+             \"{served}\"; the relay's statement is shown and recorded."
+        )
+        .into(),
+    );
+    *warned.borrow_mut() = Some(served.to_owned());
 }
 
 /// The pane's keyboard listeners: Escape asks to close it, Tab cycles through its controls
