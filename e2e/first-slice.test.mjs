@@ -32,6 +32,30 @@ async function openShop() {
 
 test('a customer accepts the statement, says hello and reads the operator answer', async () => {
   const shop = await openShop();
+  // What the pane tells the relay (its one WebSocket, opened by boot.js), and a way to wait
+  // until it has told it something.
+  const sent = [];
+  let onFrame = () => {};
+  shop.on('websocket', (socket) => {
+    if (socket.url().includes('/ws/customer')) {
+      socket.on('framesent', (frame) => {
+        sent.push(JSON.parse(frame.payload));
+        onFrame();
+      });
+    }
+  });
+  const frameSent = (description, matches) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${description} sent: ${JSON.stringify(sent)}`)), 15_000);
+      onFrame = () => {
+        const frame = sent.find(matches);
+        if (frame) {
+          clearTimeout(timer);
+          resolve(frame);
+        }
+      };
+      onFrame();
+    });
 
   // Nothing of the pane exists before the customer asks for it.
   assert.equal(await shop.locator('iframe').count(), 0, 'no iframe before the launcher is clicked');
@@ -61,8 +85,11 @@ test('a customer accepts the statement, says hello and reads the operator answer
   await console_.getByRole('textbox', { name: 'Reply' }).fill(answer);
   await console_.getByRole('button', { name: 'Send' }).click();
 
-  // The customer sees the answer.
+  // The customer sees the answer, and the pane tells the operator it was seen: a read mark
+  // for the newest entry (the answer comes after the customer's own message).
   await customerLog.getByText(answer, { exact: true }).waitFor();
+  await frameSent('read mark for the answer', (frame) => frame.type === 'read' && frame.seq >= 2);
+  assert.equal(sent.filter((frame) => frame.type === 'hello').length, 1, 'one hello');
   await shop.screenshot({ path: SCREENSHOT });
 });
 

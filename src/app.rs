@@ -107,16 +107,46 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
-    // Every time the link opens, say hello (resuming the conversation if there is one).
+    // Speak to the relay as the state changes, in one effect that compares with the state it
+    // saw last (four effects were four copies of yew's effect machinery):
+    // - every time the link opens, say hello (resuming the conversation if there is one);
+    // - after each welcome (a resume keeps the same session, and must re-send), finish an
+    //   acceptance the dropped link interrupted, and send again, in order, what was never
+    //   acknowledged;
+    // - tell the operator what the customer has seen: everything shown in the open pane;
+    // - once deleted, let go of the link: the relay closes it after telling the pane, and
+    //   nothing is resumed or reconnected, so no conversation starts behind the customer's
+    //   back.
     {
         let relay = relay.clone();
+        let seen = use_mut_ref(|| None::<RelayWatch>);
         let resume = state.session.as_ref().map(|session| Resume {
             conversation: session.conversation.clone(),
             token: session.token.clone(),
             last_seq: state.last_seq(),
         });
-        use_effect_with(state.link, move |link| {
-            if *link == Link::Open {
+        let gate = state.gate.clone();
+        let unsent: Vec<Pending> = state
+            .pending
+            .iter()
+            .filter(|p| p.refused.is_none())
+            .cloned()
+            .collect();
+        let now = RelayWatch {
+            link: state.link,
+            welcomes: state.welcomes,
+            read: (
+                state.last_seq(),
+                state.can_chat() && state.link == Link::Open,
+            ),
+            standing: state.standing,
+        };
+        use_effect_with(now, move |now| {
+            let before = seen.borrow_mut().replace(*now);
+            let changed = |same: fn(&RelayWatch, &RelayWatch) -> bool| {
+                before.as_ref().is_none_or(|before| !same(before, now))
+            };
+            if changed(|a, b| a.link == b.link) && now.link == Link::Open {
                 send(
                     &relay,
                     &CustomerFrame::Hello {
@@ -125,23 +155,7 @@ pub fn App(props: &AppProps) -> Html {
                     },
                 );
             }
-        });
-    }
-
-    // After each welcome: finish an acceptance the dropped link interrupted, and send again,
-    // in order, what was never acknowledged.
-    {
-        let relay = relay.clone();
-        let gate = state.gate.clone();
-        let unsent: Vec<Pending> = state
-            .pending
-            .iter()
-            .filter(|p| p.refused.is_none())
-            .cloned()
-            .collect();
-        // Keyed on the count of welcomes: a resume keeps the same session, and must re-send.
-        use_effect_with(state.welcomes, move |welcomes| {
-            if *welcomes > 0 {
+            if changed(|a, b| a.welcomes == b.welcomes) && now.welcomes > 0 {
                 match gate {
                     Gate::Recording(statement) => send(&relay, &consent_frame(&statement)),
                     Gate::Accepted(_) => {
@@ -158,26 +172,11 @@ pub fn App(props: &AppProps) -> Html {
                     _ => {}
                 }
             }
-        });
-    }
-
-    // Tell the operator what the customer has seen: everything shown in the open pane.
-    {
-        let relay = relay.clone();
-        let can_chat = state.can_chat() && state.link == Link::Open;
-        use_effect_with((state.last_seq(), can_chat), move |(seq, can_chat)| {
-            if *can_chat && *seq > 0 {
-                send(&relay, &CustomerFrame::Read { seq: *seq });
+            let (seq, shown) = now.read;
+            if changed(|a, b| a.read == b.read) && shown && seq > 0 {
+                send(&relay, &CustomerFrame::Read { seq });
             }
-        });
-    }
-
-    // Deleted: the relay closes the link after telling the pane; nothing is resumed or
-    // reconnected, so no new conversation starts behind the customer's back.
-    {
-        let relay = relay.clone();
-        use_effect_with(state.standing, move |standing| {
-            if *standing == Standing::Deleted {
+            if changed(|a, b| a.standing == b.standing) && now.standing == Standing::Deleted {
                 drop(relay.borrow_mut().take());
             }
         });
@@ -342,6 +341,16 @@ pub fn App(props: &AppProps) -> Html {
             </div>
         </main>
     }
+}
+
+/// What the pane tells the relay depends on, as the effect that tells it last saw it.
+#[derive(Clone, Copy, PartialEq)]
+struct RelayWatch {
+    link: Link,
+    welcomes: u32,
+    /// The newest entry's sequence number, and whether the customer sees it.
+    read: (u64, bool),
+    standing: Standing,
 }
 
 /// Elements the pane's effects reach.
