@@ -81,54 +81,52 @@ impl Default for PaneConfig {
 }
 
 impl PaneConfig {
-    /// Reads the settings from decoded `(key, value)` pairs of the pane's URL fragment.
-    /// Unknown keys and invalid values are ignored: the defaults apply.
-    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+    /// Reads the settings by name: `setting("title")` is the decoded value the pane's URL
+    /// fragment gives for `title`, if any. Invalid values are ignored: the defaults apply.
+    /// Asking for each setting by name, rather than walking the fragment's pairs, spares
+    /// the pane the JavaScript iteration of `URLSearchParams` (0.45 KB of brotli).
+    pub fn read(setting: impl Fn(&str) -> Option<String>) -> Self {
+        let value = |key: &str| setting(key).map(|value| value.trim().to_owned());
+        let text = |key: &str| value(key).filter(|value| !value.is_empty());
         let mut config = Self::default();
-        for (key, value) in pairs {
-            let value = value.trim();
-            match key {
-                "shop" if is_shop_id(value) => config.shop = value.into(),
-                "title" if !value.is_empty() => config.title = clip(value, 80),
-                "greeting" if !value.is_empty() => config.greeting = Some(clip(value, 400)),
-                "color" if is_hex_color(value) => config.color = Some(value.to_ascii_lowercase()),
-                "lang" if is_lang(value) => config.lang = value[..2].to_ascii_lowercase(),
-                "theme" => {
-                    config.theme = match value {
-                        "light" => Theme::Light,
-                        "dark" => Theme::Dark,
-                        _ => Theme::Auto,
-                    }
-                }
-                "operator-name" if !value.is_empty() => {
-                    config.operator_name = Some(clip(value, 80));
-                }
-                "operator-photo" if is_photo(value) => config.operator_photo = Some(value.into()),
-                "operator-email" if is_email(value) => config.operator_email = Some(value.into()),
-                "social" => {
-                    config.social = value
-                        .split([' ', ','])
-                        .filter(|url| is_https(url))
-                        .take(5)
-                        .map(Into::into)
-                        .collect();
-                }
-                "privacy-url" if is_https(value) => config.privacy_url = Some(value.into()),
-                "privacy-version" if !value.is_empty() => {
-                    config.privacy_version = Some(clip(value, 40));
-                }
-                "max-upload-mb" => {
-                    if let Some(bytes) = upload_limit(value) {
-                        config.max_upload_bytes = bytes;
-                    }
-                }
-                key => {
-                    let category = key.strip_prefix("policy-").and_then(Category::from_name);
-                    if let (Some(category), Ok(action)) = (category, value.parse::<Action>()) {
-                        config.policy.retain(|(known, _)| *known != category);
-                        config.policy.push((category, action));
-                    }
-                }
+        if let Some(shop) = value("shop").filter(|v| is_shop_id(v)) {
+            config.shop = shop;
+        }
+        if let Some(title) = text("title") {
+            config.title = clip(&title, 80);
+        }
+        config.greeting = text("greeting").map(|greeting| clip(&greeting, 400));
+        config.color = value("color")
+            .filter(|v| is_hex_color(v))
+            .map(|color| color.to_ascii_lowercase());
+        if let Some(lang) = value("lang").filter(|v| is_lang(v)) {
+            config.lang = lang[..2].to_ascii_lowercase();
+        }
+        config.theme = match value("theme").as_deref() {
+            Some("light") => Theme::Light,
+            Some("dark") => Theme::Dark,
+            _ => Theme::Auto,
+        };
+        config.operator_name = text("operator-name").map(|name| clip(&name, 80));
+        config.operator_photo = value("operator-photo").filter(|v| is_photo(v));
+        config.operator_email = value("operator-email").filter(|v| is_email(v));
+        if let Some(social) = value("social") {
+            config.social = social
+                .split([' ', ','])
+                .filter(|url| is_https(url))
+                .take(5)
+                .map(Into::into)
+                .collect();
+        }
+        config.privacy_url = value("privacy-url").filter(|v| is_https(v));
+        config.privacy_version = text("privacy-version").map(|version| clip(&version, 40));
+        if let Some(bytes) = value("max-upload-mb").and_then(|v| upload_limit(&v)) {
+            config.max_upload_bytes = bytes;
+        }
+        for category in Category::ALL {
+            let key = format!("policy-{}", category.as_str());
+            if let Some(action) = value(&key).and_then(|v| v.parse::<Action>().ok()) {
+                config.policy.push((category, action));
             }
         }
         config
@@ -236,6 +234,14 @@ fn clip(value: &str, max_chars: usize) -> String {
 mod tests {
     use super::*;
 
+    /// The settings read from `pairs`, as the pane reads them from its URL fragment.
+    fn from_pairs<const N: usize>(pairs: [(&str, &str); N]) -> PaneConfig {
+        PaneConfig::read(|key| {
+            let (_, value) = pairs.iter().find(|(name, _)| *name == key)?;
+            Some((*value).to_owned())
+        })
+    }
+
     #[test]
     fn upload_limits_are_read_as_the_loader_writes_them() {
         const MB: u64 = 1024 * 1024;
@@ -279,7 +285,7 @@ mod tests {
 
     #[test]
     fn good_values_are_taken() {
-        let config = PaneConfig::from_pairs([
+        let config = from_pairs([
             ("shop", "acme-shop"),
             ("title", " Help "),
             ("color", "#A0B1C2"),
@@ -295,7 +301,7 @@ mod tests {
 
     #[test]
     fn bad_values_fall_back_to_defaults() {
-        let config = PaneConfig::from_pairs([
+        let config = from_pairs([
             ("shop", "../etc"),
             ("color", "red;background:url(x)"),
             ("lang", "1"),
@@ -306,7 +312,7 @@ mod tests {
 
     #[test]
     fn operator_card_and_links_are_checked() {
-        let config = PaneConfig::from_pairs([
+        let config = from_pairs([
             ("operator-name", "Ada"),
             ("operator-photo", "javascript:alert(1)"),
             ("operator-email", "ada@shop.example"),
@@ -331,16 +337,15 @@ mod tests {
         );
         assert_eq!(config.theme, Theme::Dark);
         assert_eq!(config.max_upload_bytes, 5 * 1024 * 1024);
-        let photo =
-            PaneConfig::from_pairs([("operator-photo", "data:image/png;base64,iVBORw0KGgo=")]);
+        let photo = from_pairs([("operator-photo", "data:image/png;base64,iVBORw0KGgo=")]);
         assert!(photo.operator_photo.is_some());
-        let policy = PaneConfig::from_pairs([
+        let policy = from_pairs([
             ("policy-IBAN", "block"),
             ("policy-NOPE", "warn"),
             ("policy-EMAIL", "shout"),
         ]);
         assert_eq!(policy.policy, [(Category::Iban, Action::Block)]);
-        let bad = PaneConfig::from_pairs([("operator-email", "a@b"), ("max-upload-mb", "500")]);
+        let bad = from_pairs([("operator-email", "a@b"), ("max-upload-mb", "500")]);
         assert_eq!(bad.operator_email, None);
         assert_eq!(bad.max_upload_bytes, DEFAULT_MAX_UPLOAD_BYTES);
     }
@@ -348,7 +353,7 @@ mod tests {
     #[test]
     fn long_text_is_clipped_on_a_char_boundary() {
         let long = "é".repeat(500);
-        let config = PaneConfig::from_pairs([("title", long.as_str())]);
+        let config = from_pairs([("title", long.as_str())]);
         assert_eq!(config.title.chars().count(), 80);
     }
 }

@@ -77,19 +77,7 @@ fn page_config(document: &web_sys::Document) -> PaneConfig {
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(hash.trim_start_matches('#')) else {
         return PaneConfig::default();
     };
-    let mut pairs = Vec::new();
-    let entries = js_sys::try_iter(&params.entries()).ok().flatten();
-    for entry in entries.into_iter().flatten().flatten() {
-        let pair = js_sys::Array::from(&entry);
-        if let (Some(key), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
-            pairs.push((key, value));
-        }
-    }
-    PaneConfig::from_pairs(
-        pairs
-            .iter()
-            .map(|(key, value)| (key.as_str(), value.as_str())),
-    )
+    PaneConfig::read(|key| params.get(key))
 }
 
 /// The allocator: talc rather than the standard library's dlmalloc, 2.0 KB of brotli
