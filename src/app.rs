@@ -221,14 +221,13 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
-    let on_delete_ask = {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Action::DeleteAsked))
+    // A click that only reports itself (one closure type for all of them).
+    let click = |action: fn() -> Action| {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(action()))
     };
-    let on_delete_cancel = {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Action::DeleteCancelled))
-    };
+    let on_delete_ask = click(|| Action::DeleteAsked);
+    let on_delete_cancel = click(|| Action::DeleteCancelled);
     let on_delete_confirm = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
@@ -262,10 +261,7 @@ pub fn App(props: &AppProps) -> Html {
             }
         })
     };
-    let on_decline = {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Action::PrivacyDeclined))
-    };
+    let on_decline = click(|| Action::PrivacyDeclined);
     let on_send = {
         let relay = relay.clone();
         let state = state.clone();
@@ -832,19 +828,23 @@ fn entry_view(entry: &Entry, mark: Option<&str>, token: Option<&str>, texts: &Te
 }
 
 fn pending_view(pending: &Pending, texts: &Texts) -> Html {
-    match &pending.refused {
-        None => html! {
-            <li key={pending.client_id.clone()} class="cw-entry cw-from-customer cw-pending">
-                <span dir="auto">{ pending.text.clone() }</span>
-                <span class="cw-mark">{ texts.get("sending") }</span>
-            </li>
-        },
-        Some(reason) => html! {
-            <li key={pending.client_id.clone()} class="cw-entry cw-from-customer cw-refused">
-                <span dir="auto">{ pending.text.clone() }</span>
+    let (class, note) = match &pending.refused {
+        None => (
+            "cw-entry cw-from-customer cw-pending",
+            html! { <span class="cw-mark">{ texts.get("sending") }</span> },
+        ),
+        Some(reason) => (
+            "cw-entry cw-from-customer cw-refused",
+            html! {
                 <span class="cw-reason" role="alert">{ texts.fill("not_sent", &[("reason", reason)]) }</span>
-            </li>
-        },
+            },
+        ),
+    };
+    html! {
+        <li key={pending.client_id.clone()} {class}>
+            <span dir="auto">{ pending.text.clone() }</span>
+            { note }
+        </li>
     }
 }
 
