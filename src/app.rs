@@ -1221,15 +1221,9 @@ async fn send_file(
         thumbnail,
         removed,
     });
-    let Some(url) = web_sys::window().and_then(|w| w.location().origin().ok()) else {
-        dispatcher.dispatch(Action::UploadFailed {
-            id,
-            reason: String::new(),
-        });
-        return;
-    };
+    // The pane is served by the relay, so its upload endpoint is a path on the same origin.
     let target = net::UploadTarget {
-        url: format!("{url}/api/upload"),
+        url: "/api/upload".into(),
         conversation: session.conversation.clone(),
         token: session.token.clone(),
         client_id: new_client_id(),

@@ -73,7 +73,7 @@ pub fn customer_socket_url(location: &web_sys::Location, shop: &str) -> Option<S
 
 /// Where an upload goes and whose conversation it belongs to.
 pub struct UploadTarget {
-    /// `https://relay/api/upload`.
+    /// `/api/upload` (the relay serves the pane), or a whole URL.
     pub url: String,
     pub conversation: String,
     pub token: String,
