@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { launchBrowser } from './harness.mjs';
-import { embedWith, openConsole, openShop as open, paneFrame, startChat } from './customer.mjs';
+import { answerAsOperator, embedWith, openConsole, openShop as open, paneFrame, startChat } from './customer.mjs';
 
 /** The README's picture of the demo, refreshed only when asked (CHATWARD_UPDATE_SCREENSHOT=1),
  * so a test run never changes a tracked file; otherwise the shot goes to the temp folder. */
@@ -151,4 +151,38 @@ test('the launcher and the close button open and close the pane', async () => {
   await pane.getByRole('button', { name: 'Close chat' }).click();
   await shop.getByRole('button', { name: 'Open chat' }).waitFor();
   assert.equal(await shop.locator('iframe').isHidden(), true);
+});
+
+test('the page hears open, consent, message and close through Chatward.on, and none of the words', async () => {
+  const { shop, pane } = await open(browser);
+  await shop.waitForFunction(() => window.Chatward);
+  await shop.evaluate(() => {
+    window.heard = [];
+    for (const event of ['open', 'close', 'message', 'consent']) {
+      window.Chatward.on(event, (...args) => window.heard.push({ event, args: args.length }));
+    }
+  });
+  const heard = (event) => shop.waitForFunction((name) => window.heard.some((h) => h.event === name), event);
+
+  await shop.getByRole('button', { name: 'Open chat' }).click();
+  await pane.getByRole('button', { name: 'Accept' }).click();
+  await heard('consent');
+  const marker = `Where is order ${Date.now()}?`;
+  await pane.getByRole('textbox', { name: 'Message' }).fill(marker);
+  await pane.getByRole('button', { name: 'Send' }).click();
+  const log = pane.getByRole('log', { name: 'Conversation' });
+  await log.getByText('delivered', { exact: true }).waitFor();
+  const answer = 'It left the warehouse today.';
+  const console_ = await answerAsOperator(browser, marker, answer);
+  await log.getByText(answer, { exact: true }).waitFor();
+  await heard('message');
+  await pane.getByRole('button', { name: 'Close chat' }).click();
+  await heard('close');
+
+  // The customer's own message is not an event; the operator's answer is. The listeners get
+  // nothing: the page never learns what was written.
+  const events = await shop.evaluate(() => window.heard);
+  assert.deepEqual(events.map((h) => h.event), ['open', 'consent', 'message', 'close']);
+  assert.ok(events.every((h) => h.args === 0), JSON.stringify(events));
+  await console_.context().close();
 });

@@ -47,9 +47,18 @@ fn ask_to_close() {
     {
         let _ = active.blur();
     }
+    tell_page("chatward:close");
+}
+
+/// Tells the page around the pane (the loader, which checks the sender) that something
+/// happened, for the shop's `Chatward.on` listeners: `chatward:close` (the customer closed
+/// the pane), `chatward:consent` (the relay recorded the acceptance), `chatward:message`
+/// (the operator's answer arrived). Only that name crosses: the page, which the pane's frame
+/// keeps out of the conversation, never learns what was written.
+fn tell_page(what: &str) {
     if let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) {
         let message = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&message, &"type".into(), &"chatward:close".into());
+        let _ = js_sys::Reflect::set(&message, &"type".into(), &what.into());
         let _ = parent.post_message(&message, "*");
     }
 }
@@ -86,10 +95,27 @@ pub fn App(props: &AppProps) -> Html {
                 Some(url) => {
                     let warned = RefCell::new(None);
                     let on_action = Callback::from(move |action: Action| {
-                        if let (Action::Received(event), Some(expected)) = (&action, &expected)
-                            && let CustomerEvent::Welcome { statement, .. } = &**event
-                        {
-                            warn_of_another_version(expected, &statement.version, &warned);
+                        if let Action::Received(event) = &action {
+                            match &**event {
+                                CustomerEvent::Welcome { statement, .. } => {
+                                    if let Some(expected) = &expected {
+                                        warn_of_another_version(
+                                            expected,
+                                            &statement.version,
+                                            &warned,
+                                        );
+                                    }
+                                }
+                                CustomerEvent::ConsentRecorded { .. } => {
+                                    tell_page("chatward:consent");
+                                }
+                                CustomerEvent::Entry { entry }
+                                    if entry.author == Author::Operator =>
+                                {
+                                    tell_page("chatward:message");
+                                }
+                                _ => {}
+                            }
                         }
                         dispatcher.dispatch(action);
                     });

@@ -45,7 +45,11 @@ export interface MountOptions {
   [policy: `policy-${string}`]: PolicyAction | undefined;
 }
 
-/** The events the widget tells you about. */
+/**
+ * The events the widget tells you about: the pane shown or hidden, the customer's
+ * acceptance recorded by the relay, the operator's answer arrived. Listeners get no
+ * arguments: the page never learns what was written.
+ */
 export type WidgetEvent = "open" | "close" | "message" | "consent";
 
 /** The mounted widget. */
