@@ -198,24 +198,19 @@ pub const EXPIRY: Words = words![
     "expiration date",
     "valid to",
     "valid thru date",
-    "ablaufdatum",
     "läuft ab",
     "gültig",
     "date de validité",
-    "date d expiration",
     "valable jusqu",
     "fecha de caducidad",
     "fecha de vencimiento",
-    "caducidad",
     "data di scadenza",
     "valida fino",
-    "vervaldatum",
     "geldig tot en met",
     "termin ważności",
     "ważna",
     "ważności",
     "galiojimo pabaiga",
-    "galioja iki",
     "mm yy",
 ];
 
@@ -342,12 +337,9 @@ pub const BIRTH: Words = words![
     "ma date de naissance",
     "fecha nacimiento",
     "f nacimiento",
-    "nacimiento",
     "nascita",
     "sono nato",
     "sono nata",
-    "nato il",
-    "geboren",
     "geboortedatum is",
     "ur",
     "data ur",
@@ -501,13 +493,11 @@ pub const NAME_STRONG: Words = words![
     "my full name is",
     "mein name",
     "mein vollständiger name",
-    "je m appelle",
     "mon prénom est",
     "mon nom complet",
     "mi nombre completo es",
     "mi nombre",
     "il mio nome",
-    "mi chiamo",
     "il mio nome e cognome",
     "nome e cognome",
     "mijn naam",
@@ -671,7 +661,6 @@ pub const PHONE: Words = words![
     "richiamatemi",
     "chiamatemi",
     "chiamare",
-    "cell",
     "bellen",
     "telefoon",
     "mobiel",
@@ -692,7 +681,6 @@ pub const PHONE: Words = words![
     "unter",
     "erreichen",
     "erreichbar",
-    "whatsapp",
     "sms",
     "numer tel",
     "tel nr",
@@ -707,8 +695,6 @@ pub const PHONE: Words = words![
     "call me at",
     "mobilnummer",
     "festnetz",
-    "tel nr",
-    "portable",
     "mon numéro",
     "mon portable",
     "joignable au",
@@ -727,7 +713,6 @@ pub const PHONE: Words = words![
     "mój numer telefonu",
     "zadzwońcie",
     "mano telefonas",
-    "mano numeris",
     "skambinkite",
 ];
 
@@ -992,13 +977,10 @@ pub const NOT_NAME: Words = words![
     "née",
     "né",
     "muy",
-    "no",
-    "un",
     "una",
     "el",
     "mayor",
     "ya",
-    "de",
     "del",
     "non",
     "molto",
@@ -1071,7 +1053,6 @@ pub const NOT_NAME: Words = words![
     "two",
     "wondering",
     "desperate",
-    "sehr",
     "da",
     "hier",
     "wieder",
@@ -1104,7 +1085,6 @@ pub const NOT_NAME: Words = words![
     "tas",
     "tai",
     "toks",
-    "het",
     "voraus",
     "mijn",
     "mjin",
@@ -1114,7 +1094,6 @@ pub const NOT_NAME: Words = words![
     "u",
     "jullie",
     "uw",
-    "je",
     "zeer",
     "blij",
     "bang",
@@ -1173,7 +1152,6 @@ pub const AFTER_NAME: Words = words![
     "phone",
     "email",
     "mail",
-    "i",
     "my",
     "mi",
     "mon",
@@ -1319,7 +1297,6 @@ pub const SSN: Words = words![
     "social security no",
     "soc sec",
     "social sec",
-    "social security no",
     "ss number",
     "ss no",
 ];
@@ -1571,7 +1548,6 @@ pub const ADDRESS_FILLER: Words = words![
     "nowy",
     "naujas",
     "di",
-    "now",
     "dabar",
     "teraz",
     "ahora",
@@ -1717,5 +1693,53 @@ mod tests {
         assert_eq!(STREET_SUFFIXES.iter().count(), 20);
         assert!(NOT_NAME.iter().all(|entry| NOT_NAME.contains(entry)));
         assert!(NOT_NAME.iter().count() > 200);
+    }
+
+    #[test]
+    fn no_table_lists_an_entry_twice() {
+        let tables = [
+            ("CVV", CVV),
+            ("EXPIRY", EXPIRY),
+            ("CARD", CARD),
+            ("PASSPORT", PASSPORT),
+            ("BIRTH", BIRTH),
+            ("PASSWORD", PASSWORD),
+            ("AGE_UNIT", AGE_UNIT),
+            ("AGE_LEAD", AGE_LEAD),
+            ("NAME_STRONG", NAME_STRONG),
+            ("NAME_WEAK", NAME_WEAK),
+            ("ADDRESS", ADDRESS),
+            ("PHONE", PHONE),
+            ("LOOKALIKE", LOOKALIKE),
+            ("NEVER_FUZZY", NEVER_FUZZY),
+            ("NOT_NAME", NOT_NAME),
+            ("NAME_PARTICLES", NAME_PARTICLES),
+            ("AFTER_NAME", AFTER_NAME),
+            ("SSN", SSN),
+            ("BSN", BSN),
+            ("PESEL", PESEL),
+            ("LT_CODE", LT_CODE),
+            ("STEUER_ID", STEUER_ID),
+            ("NATIONAL_ID", NATIONAL_ID),
+            ("ADDRESS_TAIL", ADDRESS_TAIL),
+            ("ADDRESS_FILLER", ADDRESS_FILLER),
+            ("ADDRESS_ABBREVIATIONS", ADDRESS_ABBREVIATIONS),
+            ("STREET_BEFORE", STREET_BEFORE),
+            ("STREET_AFTER", STREET_AFTER),
+            ("STREET_SUFFIXES", STREET_SUFFIXES),
+        ];
+        let months = MONTHS
+            .iter()
+            .enumerate()
+            .map(|(n, table)| (["MONTHS"; 12][n], *table));
+        for (name, table) in tables.into_iter().chain(months) {
+            let entries: Vec<&str> = table.iter().collect();
+            for (at, entry) in entries.iter().enumerate() {
+                assert!(
+                    !entries[..at].contains(entry),
+                    "{name} lists {entry:?} twice"
+                );
+            }
+        }
     }
 }
