@@ -6,8 +6,7 @@
 //! share is confirmed with [`fuzzy_eq`]. That costs a few hash look-ups per word instead
 //! of comparing every word with every keyword.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 
 use super::words as w;
 
@@ -89,7 +88,87 @@ impl Hasher for Fnv {
     }
 }
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+/// Marks the end of a chain in [`Index`].
+const NONE: u32 = u32::MAX;
+
+/// Byte strings to keyword ids, several per key, in the order they were added: a chained
+/// hash table on plain vectors, filled once when the lexicon is built and only read after.
+/// The two `HashMap`s it replaces were a copy of hashbrown's generic code each in the pane
+/// (docs/size.md); a look-up is as quick (a bucket holds about one key).
+#[derive(Clone, Debug)]
+struct Index {
+    /// Each bucket's first link, or `NONE`.
+    heads: Vec<u32>,
+    links: Vec<Link>,
+    /// Every key's bytes, back to back.
+    keys: Vec<u8>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Link {
+    start: u32,
+    len: u32,
+    id: u16,
+    next: u32,
+}
+
+impl Index {
+    /// An empty index with `1 << bits` buckets.
+    fn new(bits: u32) -> Self {
+        Index {
+            heads: vec![NONE; 1 << bits],
+            links: Vec::new(),
+            keys: Vec::new(),
+        }
+    }
+
+    fn bucket(&self, key: &[u8]) -> usize {
+        let mut hash = Fnv::default();
+        hash.write(key);
+        hash.finish() as usize & (self.heads.len() - 1)
+    }
+
+    /// Adds `id` under `key` (at the front of its bucket until [`Index::finish`]).
+    fn push(&mut self, key: &[u8], id: u16) {
+        let bucket = self.bucket(key);
+        self.links.push(Link {
+            start: self.keys.len() as u32,
+            len: key.len() as u32,
+            id,
+            next: self.heads[bucket],
+        });
+        self.keys.extend_from_slice(key);
+        self.heads[bucket] = (self.links.len() - 1) as u32;
+    }
+
+    /// Puts every bucket in the order its links were added.
+    fn finish(&mut self) {
+        for head in &mut self.heads {
+            let (mut previous, mut at) = (NONE, *head);
+            while at != NONE {
+                let link = &mut self.links[at as usize];
+                (at, link.next, previous) = (link.next, previous, at);
+            }
+            *head = previous;
+        }
+    }
+
+    /// The ids added under `key`, in the order they were added (once finished).
+    fn get<'a>(&'a self, key: &'a [u8]) -> impl Iterator<Item = u16> + 'a {
+        let mut at = self.heads[self.bucket(key)];
+        std::iter::from_fn(move || {
+            while at != NONE {
+                let link = self.links[at as usize];
+                at = link.next;
+                let start = link.start as usize;
+                if self.keys.get(start..start + link.len as usize) == Some(key) {
+                    return Some(link.id);
+                }
+            }
+            None
+        })
+    }
+}
 
 /// One phrase of a table, as keyword ids.
 #[derive(Clone, Debug)]
@@ -107,8 +186,9 @@ pub(super) const NO_ID: u16 = u16::MAX;
 #[derive(Clone, Debug)]
 pub(super) struct Lexicon {
     keywords: Vec<&'static str>,
-    exact: FastMap<&'static [u8], u16>,
-    deletions: FastMap<Vec<u8>, Vec<u16>>,
+    /// Every keyword under itself, and each keyword of four bytes or more under each of its
+    /// one-byte deletions.
+    index: Index,
     phrases: Vec<Phrase>,
     /// For each keyword id, the phrases that start with it.
     by_first: Vec<Vec<u32>>,
@@ -125,8 +205,8 @@ impl Lexicon {
     pub(super) fn new() -> Self {
         let mut lexicon = Lexicon {
             keywords: Vec::new(),
-            exact: FastMap::default(),
-            deletions: FastMap::default(),
+            // About 13,000 keys: on average about one per bucket.
+            index: Index::new(14),
             phrases: Vec::new(),
             by_first: Vec::new(),
         };
@@ -136,6 +216,7 @@ impl Lexicon {
                 lexicon.phrases.push(Phrase { table, words });
             }
         }
+        lexicon.index.finish();
         lexicon.by_first = vec![Vec::new(); lexicon.keywords.len()];
         for (n, phrase) in lexicon.phrases.iter().enumerate() {
             if let Some(&first) = phrase.words.first() {
@@ -146,23 +227,30 @@ impl Lexicon {
     }
 
     fn intern(&mut self, word: &'static str) -> u16 {
-        if let Some(&id) = self.exact.get(word.as_bytes()) {
+        let bytes = word.as_bytes();
+        if let Some(id) = self.exact(bytes) {
             return id;
         }
         let id = self.keywords.len() as u16;
         self.keywords.push(word);
-        self.exact.insert(word.as_bytes(), id);
-        let bytes = word.as_bytes();
+        self.index.push(bytes, id);
         if bytes.len() >= 4 {
-            self.deletions.entry(bytes.to_vec()).or_default().push(id);
+            let mut key = Vec::with_capacity(bytes.len());
             for skip in 0..bytes.len() {
-                let mut key = Vec::with_capacity(bytes.len() - 1);
+                key.clear();
                 key.extend_from_slice(&bytes[..skip]);
                 key.extend_from_slice(&bytes[skip + 1..]);
-                self.deletions.entry(key).or_default().push(id);
+                self.index.push(&key, id);
             }
         }
         id
+    }
+
+    /// The id of the keyword `word` is, if it is one.
+    fn exact(&self, word: &[u8]) -> Option<u16> {
+        self.index
+            .get(word)
+            .find(|&id| self.keywords[usize::from(id)].as_bytes() == word)
     }
 
     /// The keyword ids `word` (lower case) stands for: its exact match and the keywords it
@@ -177,7 +265,7 @@ impl Lexicon {
             }
         };
         let bytes = word.as_bytes();
-        if let Some(&id) = self.exact.get(bytes) {
+        if let Some(id) = self.exact(bytes) {
             add(id, &mut out);
         }
         let has_digit = bytes.iter().any(u8::is_ascii_digit);
@@ -196,15 +284,13 @@ impl Lexicon {
                 buf[skip..bytes.len() - 1].copy_from_slice(&bytes[skip + 1..]);
                 &buf[..bytes.len() - 1]
             };
-            if let Some(ids) = self.deletions.get(key) {
-                for &id in ids {
-                    let keyword = self.keywords[usize::from(id)];
-                    if fuzzy_eq(bytes, keyword.as_bytes()) {
-                        if *never_fuzzy.get_or_insert_with(|| w::NEVER_FUZZY.contains(word)) {
-                            return out;
-                        }
-                        add(id, &mut out);
+            for id in self.index.get(key) {
+                let keyword = self.keywords[usize::from(id)];
+                if fuzzy_eq(bytes, keyword.as_bytes()) {
+                    if *never_fuzzy.get_or_insert_with(|| w::NEVER_FUZZY.contains(word)) {
+                        return out;
                     }
+                    add(id, &mut out);
                 }
             }
         }
@@ -319,7 +405,7 @@ mod tests {
     fn lexicon_finds_typos_but_not_everyday_words() {
         let lexicon = Lexicon::new();
         let has = |word: &str, keyword: &str| {
-            let id = lexicon.exact[keyword.as_bytes()];
+            let id = lexicon.exact(keyword.as_bytes()).expect("a keyword");
             lexicon.ids(word).contains(&id)
         };
         assert!(has("passsport", "passport"));
