@@ -153,7 +153,7 @@ function chatwardWidget(config, container) {
   function onMessage(event) {
     // Only the pane, served from the relay's origin, may talk to the loader.
     if (event.origin !== config.server || !frame || event.source !== frame.contentWindow) return;
-    var type = event.data && event.data.type;
+    var type = event.data;
     if (type === "chatward:close") close();
     else if (type === "chatward:message") emit("message");
     else if (type === "chatward:consent") emit("consent");

@@ -57,9 +57,7 @@ fn ask_to_close() {
 /// keeps out of the conversation, never learns what was written.
 fn tell_page(what: &str) {
     if let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) {
-        let message = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&message, &"type".into(), &what.into());
-        let _ = parent.post_message(&message, "*");
+        let _ = parent.post_message(&what.into(), "*");
     }
 }
 
