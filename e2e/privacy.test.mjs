@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { launchBrowser } from './harness.mjs';
-import { startChat } from './customer.mjs';
+import { embedWith, startChat } from './customer.mjs';
 
 let browser;
 before(async () => {
@@ -41,6 +41,19 @@ test('an IBAN is sent only after the customer confirms', async () => {
   const log = pane.getByRole('log', { name: 'Conversation' });
   await log.getByText(text, { exact: true }).waitFor();
   await log.getByText('delivered', { exact: true }).waitFor();
+});
+
+test("a shop's data-policy-iban=\"block\" makes an IBAN unsendable", async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  await embedWith(context, { policyIban: 'block' });
+  const { pane } = await startChat(browser, {}, context);
+  await pane.getByRole('textbox', { name: 'Message' }).fill('Please refund to DE89 3704 0044 0532 0130 00');
+  const notes = pane.getByRole('region', { name: 'Privacy check' });
+  await notes.getByText('This looks like a bank account number (IBAN).').waitFor();
+  // The relay's own policy would only warn (see the test above): the page made it stricter.
+  assert.equal(await pane.getByRole('checkbox', { name: 'Send it anyway' }).count(), 0);
+  assert.equal(await pane.getByRole('button', { name: 'Send' }).isDisabled(), true);
+  await context.close();
 });
 
 test('a national ID is masked in the preview and in what is sent', async () => {
