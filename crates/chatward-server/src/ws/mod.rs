@@ -8,13 +8,15 @@
 pub mod customer;
 pub mod operator;
 
+use std::future::Future;
 use std::time::{Duration, Instant};
 
-use axum::extract::ws::{Message, Utf8Bytes, WebSocketUpgrade};
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::http::header::ORIGIN;
 use axum::response::Response;
+use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -100,16 +102,9 @@ pub async fn customer_upgrade(
     if !is_allowed {
         return Err(AppError::Forbidden("This page may not open the chat."));
     }
-    let limits = state.config.limits.clone();
-    Ok(upgrade
-        .max_message_size(limits.max_frame_bytes)
-        .max_frame_size(limits.max_frame_bytes)
-        .read_buffer_size(READ_BUFFER_BYTES)
-        .on_upgrade(move |socket| async move {
-            let _slot = slot;
-            let (sink, stream) = socket.split();
-            customer::run(state, shop, sink, stream).await;
-        }))
+    Ok(open(upgrade, slot, state.clone(), move |sink, stream| {
+        customer::run(state, shop, sink, stream)
+    }))
 }
 
 /// `GET /ws/operator`: the console. Needs the session cookie and the relay's own origin.
@@ -137,16 +132,28 @@ pub async fn operator_upgrade(
             "The console must be opened from the relay.",
         ));
     }
-    let limits = state.config.limits.clone();
-    Ok(upgrade
-        .max_message_size(limits.max_frame_bytes)
-        .max_frame_size(limits.max_frame_bytes)
+    Ok(open(upgrade, slot, state.clone(), move |sink, stream| {
+        operator::run(state, account, sink, stream)
+    }))
+}
+
+/// Completes an admitted upgrade with the relay's frame limits and runs `session` on the
+/// socket's two halves, holding the address's socket slot until it ends.
+fn open<F, S>(upgrade: WebSocketUpgrade, slot: SocketSlot, state: AppState, session: F) -> Response
+where
+    F: FnOnce(SplitSink<WebSocket, Message>, SplitStream<WebSocket>) -> S + Send + 'static,
+    S: Future<Output = ()> + Send,
+{
+    let max_frame = state.config.limits.max_frame_bytes;
+    upgrade
+        .max_message_size(max_frame)
+        .max_frame_size(max_frame)
         .read_buffer_size(READ_BUFFER_BYTES)
         .on_upgrade(move |socket| async move {
             let _slot = slot;
             let (sink, stream) = socket.split();
-            operator::run(state, account, sink, stream).await;
-        }))
+            session(sink, stream).await;
+        })
 }
 
 /// Checks the address's connection rate and takes one of its open-socket slots, before
