@@ -94,26 +94,7 @@ pub fn App(props: &AppProps) -> Html {
                     let warned = RefCell::new(None);
                     let on_action = Callback::from(move |action: Action| {
                         if let Action::Received(event) = &action {
-                            match &**event {
-                                CustomerEvent::Welcome { statement, .. } => {
-                                    if let Some(expected) = &expected {
-                                        warn_of_another_version(
-                                            expected,
-                                            &statement.version,
-                                            &warned,
-                                        );
-                                    }
-                                }
-                                CustomerEvent::ConsentRecorded { .. } => {
-                                    tell_page("chatward:consent");
-                                }
-                                CustomerEvent::Entry { entry }
-                                    if entry.author == Author::Operator =>
-                                {
-                                    tell_page("chatward:message");
-                                }
-                                _ => {}
-                            }
+                            tell_outside(event, expected.as_deref(), &warned);
                         }
                         dispatcher.dispatch(action);
                     });
@@ -144,18 +125,8 @@ pub fn App(props: &AppProps) -> Html {
     {
         let relay = relay.clone();
         let seen = use_mut_ref(|| None::<RelayWatch>);
-        let resume = state.session.as_ref().map(|session| Resume {
-            conversation: session.conversation.clone(),
-            token: session.token.clone(),
-            last_seq: state.last_seq(),
-        });
-        let gate = state.gate.clone();
-        let unsent: Vec<Pending> = state
-            .pending
-            .iter()
-            .filter(|p| p.refused.is_none())
-            .cloned()
-            .collect();
+        // The state this render shows, read only when a frame is due.
+        let state = state.clone();
         let now = RelayWatch {
             link: state.link,
             welcomes: state.welcomes,
@@ -171,6 +142,11 @@ pub fn App(props: &AppProps) -> Html {
                 before.as_ref().is_none_or(|before| !same(before, now))
             };
             if changed(|a, b| a.link == b.link) && now.link == Link::Open {
+                let resume = state.session.as_ref().map(|session| Resume {
+                    conversation: session.conversation.clone(),
+                    token: session.token.clone(),
+                    last_seq: state.last_seq(),
+                });
                 send(
                     &relay,
                     &CustomerFrame::Hello {
@@ -180,15 +156,15 @@ pub fn App(props: &AppProps) -> Html {
                 );
             }
             if changed(|a, b| a.welcomes == b.welcomes) && now.welcomes > 0 {
-                match gate {
-                    Gate::Recording(statement) => send(&relay, &consent_frame(&statement)),
+                match &state.gate {
+                    Gate::Recording(statement) => send(&relay, &consent_frame(statement)),
                     Gate::Accepted(_) => {
-                        for pending in unsent {
+                        for pending in state.pending.iter().filter(|p| p.refused.is_none()) {
                             send(
                                 &relay,
                                 &CustomerFrame::Message {
-                                    client_id: pending.client_id,
-                                    text: pending.text,
+                                    client_id: pending.client_id.clone(),
+                                    text: pending.text.clone(),
                                 },
                             );
                         }
@@ -402,21 +378,36 @@ fn use_element_ref() -> NodeRef {
     (*use_memo((), |()| NodeRef::default())).clone()
 }
 
-/// The page may name the statement version it expects (`data-privacy-version`): tells the
-/// shop's developer, once per version, when the relay serves another one (the relay's is
-/// the one shown and recorded). `warned` is the version last warned about.
-fn warn_of_another_version(expected: &str, served: &str, warned: &RefCell<Option<String>>) {
-    if expected == served || warned.borrow().as_deref() == Some(served) {
-        return;
+/// What the outside hears of an event from the relay, before the pane applies it: the page
+/// (for the shop's `Chatward.on`) that the consent was recorded or the operator answered,
+/// and the shop's developer that the relay serves another statement version than the page
+/// expects (`data-privacy-version`; the relay's is the one shown and recorded), once per
+/// version: `warned` is the version last warned about.
+fn tell_outside(event: &CustomerEvent, expected: Option<&str>, warned: &RefCell<Option<String>>) {
+    match event {
+        CustomerEvent::ConsentRecorded { .. } => tell_page("chatward:consent"),
+        CustomerEvent::Entry { entry } if entry.author == Author::Operator => {
+            tell_page("chatward:message");
+        }
+        CustomerEvent::Welcome { statement, .. } => {
+            let served = statement.version.as_str();
+            let Some(expected) = expected.filter(|expected| *expected != served) else {
+                return;
+            };
+            if warned.borrow().as_deref() == Some(served) {
+                return;
+            }
+            web_sys::console::warn_1(
+                &format!(
+                    "Chatward: data-privacy-version is \"{expected}\" but the relay's statement \
+                     is \"{served}\"; the relay's statement is shown and recorded."
+                )
+                .into(),
+            );
+            *warned.borrow_mut() = Some(served.to_owned());
+        }
+        _ => {}
     }
-    web_sys::console::warn_1(
-        &format!(
-            "Chatward: data-privacy-version is \"{expected}\" but the relay's statement is \
-             \"{served}\"; the relay's statement is shown and recorded."
-        )
-        .into(),
-    );
-    *warned.borrow_mut() = Some(served.to_owned());
 }
 
 /// The pane's keyboard listeners: Escape asks to close it, Tab cycles through its controls

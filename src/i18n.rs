@@ -232,13 +232,15 @@ impl Texts {
     /// if it has none), for a sentence that shows the value as a link.
     pub fn around<'a>(&'a self, key: &'a str, name: &str) -> (&'a str, &'a str) {
         let sentence = self.get(key);
-        sentence
-            .match_indices('{')
-            .find_map(|(open, _)| {
-                let after = sentence[open + 1..].strip_prefix(name)?.strip_prefix('}')?;
-                Some((&sentence[..open], after))
-            })
-            .unwrap_or((sentence, ""))
+        let mut from = 0;
+        while let Some((open, found)) = next_placeholder(&sentence[from..]) {
+            let open = from + open;
+            if found == name {
+                return (&sentence[..open], &sentence[open + name.len() + 2..]);
+            }
+            from = open + 1;
+        }
+        (sentence, "")
     }
 
     /// The words for `key` with `{name}` placeholders filled in, in one pass: a value that
@@ -247,28 +249,29 @@ impl Texts {
     pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
         let mut rest = self.get(key);
         let mut text = String::with_capacity(rest.len());
-        while let Some(open) = rest.find('{') {
+        while let Some((open, name)) = next_placeholder(rest) {
             text.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            let known = after.find('}').and_then(|close| {
-                let name = &after[..close];
-                let (_, value) = values.iter().find(|(n, _)| *n == name)?;
-                Some((close, *value))
-            });
-            match known {
-                Some((close, value)) => {
+            match values.iter().find(|(known, _)| *known == name) {
+                Some((_, value)) => {
                     text.push_str(value);
-                    rest = &after[close + 1..];
+                    rest = &rest[open + name.len() + 2..];
                 }
                 None => {
                     text.push('{');
-                    rest = after;
+                    rest = &rest[open + 1..];
                 }
             }
         }
         text.push_str(rest);
         text
     }
+}
+
+/// The first `{...}` in `text`: where its `{` is, and the name between the braces.
+fn next_placeholder(text: &str) -> Option<(usize, &str)> {
+    let open = text.find('{')?;
+    let (name, _) = text[open + 1..].split_once('}')?;
+    Some((open, name))
 }
 
 /// Why a file was refused and what to do instead, in the customer's language: the core's

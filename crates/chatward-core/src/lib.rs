@@ -44,3 +44,18 @@ pub(crate) fn whole_number(digits: &str) -> Option<u64> {
             .then(|| n.checked_mul(10)?.checked_add(u64::from(b - b'0')))?
     })
 }
+
+/// Sorts `items` stably, `is_after(a, b)` saying that `a` belongs after `b`: an insertion
+/// sort, for the handful of findings of one message (the detector's candidates, `mask`'s
+/// findings), linear on sorted input. The standard library's stable sort would bring its
+/// merge sort into the pane's wasm (3.5 KB raw, 1.1 KB brotli); the `dyn` keeps one copy of
+/// this per item type, whatever the order.
+pub(crate) fn sort_few<T>(items: &mut [T], is_after: &dyn Fn(&T, &T) -> bool) {
+    for i in 1..items.len() {
+        let mut j = i;
+        while j > 0 && is_after(&items[j - 1], &items[j]) {
+            items.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}

@@ -255,16 +255,8 @@ pub fn mask(text: &str, findings: &[Finding], policy: &Policy) -> String {
                 && text.is_char_boundary(f.range.end)
         })
         .collect();
-    // Findings come sorted from the scanner; an insertion sort keeps `mask` right for any
-    // caller, is linear on sorted input, and spares the pane a second copy of the standard
-    // library's sort (1 KB of brotli).
-    for i in 1..sorted.len() {
-        let mut j = i;
-        while j > 0 && sorted[j - 1].range.start > sorted[j].range.start {
-            sorted.swap(j - 1, j);
-            j -= 1;
-        }
-    }
+    // Findings come sorted from the scanner; sorting keeps `mask` right for any caller.
+    crate::sort_few(&mut sorted, &|a, b| a.range.start > b.range.start);
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for finding in sorted {

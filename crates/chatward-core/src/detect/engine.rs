@@ -1515,12 +1515,13 @@ impl<'a> Ctx<'a> {
 
     /// Settles overlaps (higher confidence, then longer, wins) and sorts by start.
     fn settle(mut self) -> Vec<Finding> {
-        sort_candidates(&mut self.out, &|a, b| {
+        crate::sort_few(&mut self.out, &|a, b| {
             b.confidence
                 .cmp(&a.confidence)
                 .then(rank(a.category).cmp(&rank(b.category)))
                 .then((b.end - b.start).cmp(&(a.end - a.start)))
                 .then(a.start.cmp(&b.start))
+                .is_gt()
         });
         let mut kept: Vec<Candidate> = Vec::with_capacity(self.out.len());
         for c in self.out {
@@ -1528,7 +1529,7 @@ impl<'a> Ctx<'a> {
                 kept.push(c);
             }
         }
-        sort_candidates(&mut kept, &|a, b| a.start.cmp(&b.start));
+        crate::sort_few(&mut kept, &|a, b| a.start > b.start);
         kept.into_iter()
             .map(|c| Finding {
                 category: c.category,
@@ -1537,22 +1538,6 @@ impl<'a> Ctx<'a> {
                 confidence: c.confidence,
             })
             .collect()
-    }
-}
-
-/// A stable insertion sort, for both sorts of [`Ctx::settle`]. A message has a handful of
-/// candidates (and settling them is quadratic anyway), while the standard library's stable
-/// sort would bring its merge sort into the pane's wasm (3.5 KB raw, 1.1 KB brotli).
-fn sort_candidates(
-    candidates: &mut [Candidate],
-    order: &dyn Fn(&Candidate, &Candidate) -> std::cmp::Ordering,
-) {
-    for i in 1..candidates.len() {
-        let mut j = i;
-        while j > 0 && order(&candidates[j - 1], &candidates[j]).is_gt() {
-            candidates.swap(j - 1, j);
-            j -= 1;
-        }
     }
 }
 
