@@ -4,7 +4,7 @@
 //! with anything in it.
 
 use chatward_core::protocol::OperatorProfile;
-use chatward_core::{Action, Category};
+use chatward_core::{Action, Category, whole_number};
 
 /// Settings that change how the pane looks and which shop it talks to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -212,17 +212,13 @@ fn is_email(value: &str) -> bool {
 fn upload_limit(value: &str) -> Option<u64> {
     const MB: u64 = 1024 * 1024;
     let (whole, fraction) = value.split_once('.').unwrap_or((value, "0"));
-    let number = |digits: &str, max: usize| {
-        let bytes = digits.as_bytes();
-        ((1..=max).contains(&bytes.len()) && bytes.iter().all(u8::is_ascii_digit))
-            .then(|| bytes.iter().fold(0, |n, &d| n * 10 + u64::from(d - b'0')))
-    };
-    let whole = number(whole, 2)?;
+    if whole.len() > 2 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
     // A megabyte has seven digits, so nine decimals are finer than a byte.
     let precise = fraction.len().min(9);
-    number(fraction, usize::MAX)?;
-    let part = number(&fraction[..precise], 9)?;
-    let bytes = whole * MB + part * MB / 10u64.pow(precise as u32);
+    let part = whole_number(&fraction[..precise])?;
+    let bytes = whole_number(whole)? * MB + part * MB / 10u64.pow(precise as u32);
     (1..=50 * MB).contains(&bytes).then_some(bytes)
 }
 
@@ -256,6 +252,7 @@ mod tests {
             ("0.3", Some(314_572)),
             ("07", Some(7 * MB)),
             ("49.999999999999999999", Some(50 * MB - 1)),
+            ("1.999999999999999999999999", Some(2 * MB - 1)),
             ("1.0000000001", Some(MB)),
             ("0.000001", Some(1)),
             // Nothing, or less than a byte.

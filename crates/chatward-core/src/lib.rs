@@ -32,10 +32,10 @@ pub use transcript::{
     compare, render_html, render_text, verify,
 };
 
-/// `digits` (0 to 9 only, at least one) as a number, if it fits. The JSON reader's integers
-/// and the detector's numbers are read with this one function, so the pane links none of
-/// the standard library's integer parsers (a copy per integer type).
-pub(crate) fn whole_number(digits: &str) -> Option<u64> {
+/// `digits` (0 to 9 only, at least one) as a number, if it fits. The JSON reader's integers,
+/// the detector's numbers and the pane's settings are read with this one function, so the
+/// pane links none of the standard library's integer parsers (a copy per integer type).
+pub fn whole_number(digits: &str) -> Option<u64> {
     if digits.is_empty() {
         return None;
     }
